@@ -1,0 +1,5 @@
+/** The checkout service. */
+@NullMarked
+package till.checkout;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** The inventory service. */
+@NullMarked
+package till.inventory;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** The ledger service. */
+@NullMarked
+package till.ledger;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,92 @@
+package till.platform.cloudevents;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A CloudEvents 1.0 envelope in structured JSON mode. {@code subject} is the Kafka key, so a console
+ * consumer shows everything that routes the message.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CloudEvent(
+        String specversion,
+        String id,
+        String type,
+        String source,
+        String subject,
+        Instant time,
+        String datacontenttype,
+        JsonNode data) {
+
+    public static final String SPEC_VERSION = "1.0";
+
+    public static CloudEvent create(String type, String source, String subject, JsonNode data) {
+        return new CloudEvent(
+                SPEC_VERSION, UUID.randomUUID().toString(), type, source, subject, Instant.now(), "application/json", data);
+    }
+
+    /** Parses and checks the envelope; anything unusable is an {@link InvalidMessageException} naming why. */
+    public static CloudEvent parse(@Nullable String json, JsonMapper mapper) {
+        if (json == null || json.isBlank()) {
+            throw new InvalidMessageException("empty message value");
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (JacksonException e) {
+            throw new InvalidMessageException("value is not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (!root.isObject()) {
+            throw new InvalidMessageException("value is not a JSON object");
+        }
+        String specversion = requiredText(root, "specversion");
+        if (!SPEC_VERSION.equals(specversion)) {
+            throw new InvalidMessageException("unsupported specversion '" + specversion + "'");
+        }
+        JsonNode data = root.get("data");
+        if (data == null || !data.isObject()) {
+            throw new InvalidMessageException("field 'data' must be a JSON object");
+        }
+        Instant time;
+        try {
+            time = root.hasNonNull("time") ? Instant.parse(root.get("time").asString()) : Instant.now();
+        } catch (RuntimeException e) {
+            throw new InvalidMessageException("field 'time' is not an RFC 3339 timestamp", e);
+        }
+        return new CloudEvent(
+                specversion,
+                requiredText(root, "id"),
+                requiredText(root, "type"),
+                requiredText(root, "source"),
+                requiredText(root, "subject"),
+                time,
+                root.hasNonNull("datacontenttype") ? root.get("datacontenttype").asString() : "application/json",
+                data);
+    }
+
+    /** Binds {@code data} to a message record; a record's own checks reject invalid content. */
+    public <T> T dataAs(Class<T> type, JsonMapper mapper) {
+        try {
+            return mapper.treeToValue(data, type);
+        } catch (JacksonException e) {
+            Throwable cause = e.getCause() instanceof InvalidMessageException invalid ? invalid : e;
+            throw new InvalidMessageException(
+                    "data of " + this.type + " is invalid: "
+                            + (cause instanceof InvalidMessageException ? cause.getMessage() : e.getOriginalMessage()),
+                    e);
+        }
+    }
+
+    private static String requiredText(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || !node.isString() || node.asString().isBlank()) {
+            throw new InvalidMessageException("field '" + field + "' is missing or blank");
+        }
+        return node.asString();
+    }
+}

@@ -1,0 +1,54 @@
+package till.platform.inbox;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import till.platform.cloudevents.CloudEvent;
+
+/**
+ * Records the id of every applied message in the transaction that applies it. A message seen before is
+ * acknowledged and skipped. Ids are kept for {@code till.inbox.retention} (default 7 days), far longer than
+ * any redelivery: after that a replayed message is deduplicated only by the business keys (reservation per
+ * checkout and product, ledger entry per kind and reference), which every handler also enforces.
+ */
+@Component
+public class Inbox {
+
+    private static final Logger log = LoggerFactory.getLogger(Inbox.class);
+
+    private final JdbcClient jdbc;
+    private final Duration retention;
+
+    Inbox(JdbcClient jdbc, @Value("${till.inbox.retention:7d}") Duration retention) {
+        this.jdbc = jdbc;
+        this.retention = retention;
+    }
+
+    /** True the first time this message is seen; must run in the transaction that applies it. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean firstDelivery(CloudEvent message) {
+        int inserted = jdbc.sql(
+                        "INSERT INTO inbox (message_id, message_type) VALUES (?, ?) ON CONFLICT (message_id) DO NOTHING")
+                .params(message.id(), message.type())
+                .update();
+        if (inserted == 0) {
+            log.info("skipping redelivered message {} ({})", message.id(), message.type());
+        }
+        return inserted == 1;
+    }
+
+    @Scheduled(fixedDelayString = "${till.inbox.cleanup-interval:1h}", initialDelayString = "1m")
+    void forgetOldIds() {
+        jdbc.sql("DELETE FROM inbox WHERE received_at < ?")
+                .param(Timestamp.from(Instant.now().minus(retention)))
+                .update();
+    }
+}

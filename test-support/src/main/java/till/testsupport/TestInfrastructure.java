@@ -1,0 +1,91 @@
+package till.testsupport;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * One real PostgreSQL and one real KRaft Kafka broker per test JVM, started on first use and stopped when the
+ * JVM exits. Each caller gets its own fresh database, so test classes do not see each other's rows.
+ */
+public final class TestInfrastructure {
+
+    private static EmbeddedPostgres postgres;
+    private static EmbeddedKafkaKraftBroker kafka;
+    private static int databases;
+
+    private TestInfrastructure() {}
+
+    public static synchronized String kafkaBootstrapServers() {
+        if (kafka == null) {
+            kafka = new EmbeddedKafkaKraftBroker(1, 12);
+            kafka.brokerProperties(Map.of(
+                    "group.initial.rebalance.delay.ms", "0",
+                    "auto.create.topics.enable", "false"));
+            kafka.afterPropertiesSet();
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::destroy));
+        }
+        return kafka.getBrokersAsString();
+    }
+
+    /** A new, empty database; the returned JDBC URL connects as the superuser {@code postgres}. */
+    public static synchronized String newDatabase(String prefix) {
+        EmbeddedPostgres pg = postgres();
+        String name = prefix + "_" + (++databases);
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + name, e);
+        }
+        return pg.getJdbcUrl("postgres", name);
+    }
+
+    public static String username() {
+        return "postgres";
+    }
+
+    public static String password() {
+        return "postgres";
+    }
+
+    private static EmbeddedPostgres postgres() {
+        if (postgres == null) {
+            try {
+                postgres = EmbeddedPostgres.builder()
+                        .setServerConfig("max_connections", "300")
+                        .setServerConfig("fsync", "off")
+                        .setServerConfig("synchronous_commit", "off")
+                        .start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    postgres.close();
+                } catch (IOException e) {
+                    System.err.println("embedded PostgreSQL did not stop cleanly: " + e);
+                }
+            }));
+        }
+        return postgres;
+    }
+
+    /** Runs one query returning a single long, for assertions on raw tables. */
+    public static long queryLong(String jdbcUrl, String sql) {
+        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl, username(), password());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+}
