@@ -1,0 +1,245 @@
+package till.checkout.saga;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import till.contracts.checkout.CheckoutConfirmed;
+import till.contracts.checkout.CheckoutRejected;
+import till.contracts.inventory.CommitStock;
+import till.contracts.inventory.ReleaseStock;
+import till.contracts.inventory.ReserveStock;
+import till.contracts.ledger.PostCharge;
+import till.contracts.ledger.ReverseCharge;
+import till.platform.kafka.Topics;
+
+/**
+ * The checkout saga's state and rules, free of Spring and SQL so every path can be unit-tested.
+ *
+ * <p>Reserve every line, then charge the total at the reserved prices, then commit every line: CONFIRMED. Any
+ * rejection, or the deadline passing before the charge is posted, compensates: every line not rejected is
+ * released (inventory leaves a marker when the release overtakes its reservation) and a requested or posted
+ * charge is reversed (the ledger does the same). Replies are applied only from the state that expects them,
+ * so a duplicate or late reply changes nothing; a reply that finds the checkout already REJECTED compensates
+ * whatever it reports instead of resurrecting it. A transition's messages are collected in {@link #drain()}.
+ */
+public final class Checkout {
+
+    private final UUID id;
+    private final String customerId;
+    private final Instant deadline;
+    private final Map<String, CheckoutLine> lines;
+    private CheckoutStatus status;
+    private @Nullable RejectionReason reason;
+    private ChargeState charge;
+    private @Nullable Long totalMinor;
+    private final List<Outgoing> outgoing = new ArrayList<>();
+
+    public Checkout(
+            UUID id,
+            String customerId,
+            Instant deadline,
+            List<CheckoutLine> lines,
+            CheckoutStatus status,
+            @Nullable RejectionReason reason,
+            ChargeState charge,
+            @Nullable Long totalMinor) {
+        this.id = id;
+        this.customerId = customerId;
+        this.deadline = deadline;
+        this.lines = new LinkedHashMap<>();
+        lines.forEach(line -> this.lines.put(line.productId(), line));
+        this.status = status;
+        this.reason = reason;
+        this.charge = charge;
+        this.totalMinor = totalMinor;
+    }
+
+    /** A new checkout: every line is requested from inventory. */
+    public static Checkout start(UUID id, String customerId, Instant deadline, List<CheckoutLine> lines) {
+        Checkout checkout =
+                new Checkout(id, customerId, deadline, lines, CheckoutStatus.PENDING, null, ChargeState.NONE, null);
+        for (CheckoutLine line : lines) {
+            checkout.send(
+                    Topics.INVENTORY_COMMANDS,
+                    line.productId(),
+                    ReserveStock.TYPE,
+                    new ReserveStock(id.toString(), line.productId(), line.quantity()));
+        }
+        return checkout;
+    }
+
+    /**
+     * A rejected checkout moved its requested lines to RELEASE_REQUESTED, so a late reservation is ignored here:
+     * the release sent after it on the same product's partition gives the units back.
+     */
+    public void stockReserved(String productId, long unitPriceMinor) {
+        CheckoutLine line = lines.get(productId);
+        if (line == null || line.state() != LineState.REQUESTED) {
+            return;
+        }
+        lines.put(productId, line.reservedAt(unitPriceMinor));
+        if (lines.values().stream().allMatch(l -> l.state() == LineState.RESERVED)) {
+            long total = lines.values().stream()
+                    .mapToLong(l -> Math.multiplyExact(l.quantity(), l.unitPriceMinor()))
+                    .sum();
+            totalMinor = total;
+            charge = ChargeState.REQUESTED;
+            send(Topics.LEDGER_COMMANDS, customerId, PostCharge.TYPE, new PostCharge(id.toString(), customerId, total));
+        }
+    }
+
+    public void stockRejected(String productId, RejectionReason why) {
+        CheckoutLine line = lines.get(productId);
+        if (line == null || line.state() != LineState.REQUESTED) {
+            return;
+        }
+        lines.put(productId, line.with(LineState.REJECTED));
+        reject(why);
+    }
+
+    /** A rejected checkout already asked for the reversal, which follows the charge on the customer's partition. */
+    public void chargePosted() {
+        if (charge != ChargeState.REQUESTED) {
+            return;
+        }
+        charge = ChargeState.POSTED;
+        for (CheckoutLine line : lines.values()) {
+            lines.put(line.productId(), line.with(LineState.COMMIT_REQUESTED));
+            send(
+                    Topics.INVENTORY_COMMANDS,
+                    line.productId(),
+                    CommitStock.TYPE,
+                    new CommitStock(id.toString(), line.productId()));
+        }
+    }
+
+    public void chargeRejected(RejectionReason why) {
+        if (charge != ChargeState.REQUESTED) {
+            return;
+        }
+        charge = ChargeState.REJECTED;
+        reject(why);
+    }
+
+    public void stockCommitted(String productId) {
+        CheckoutLine line = lines.get(productId);
+        if (line == null || line.state() != LineState.COMMIT_REQUESTED) {
+            return;
+        }
+        lines.put(productId, line.with(LineState.COMMITTED));
+        if (lines.values().stream().allMatch(l -> l.state() == LineState.COMMITTED)) {
+            status = CheckoutStatus.CONFIRMED;
+            send(
+                    Topics.CHECKOUT_EVENTS,
+                    id.toString(),
+                    CheckoutConfirmed.TYPE,
+                    new CheckoutConfirmed(id.toString(), customerId, totalMinor == null ? 0 : totalMinor));
+        }
+    }
+
+    public void stockReleased(String productId) {
+        CheckoutLine line = lines.get(productId);
+        if (line != null && line.state() == LineState.RELEASE_REQUESTED) {
+            lines.put(productId, line.with(LineState.RELEASED));
+        }
+    }
+
+    public void chargeReversed() {
+        if (charge == ChargeState.REVERSAL_REQUESTED) {
+            charge = ChargeState.REVERSED;
+        }
+    }
+
+    /** True when the deadline has passed and the charge is not yet posted (after that, only commits remain). */
+    public boolean overdue(Instant now) {
+        return status == CheckoutStatus.PENDING && now.isAfter(deadline) && charge != ChargeState.POSTED;
+    }
+
+    public void timeOut(Instant now) {
+        if (overdue(now)) {
+            reject(RejectionReason.TIMED_OUT);
+        }
+    }
+
+    private void reject(RejectionReason why) {
+        if (status != CheckoutStatus.PENDING) {
+            return;
+        }
+        status = CheckoutStatus.REJECTED;
+        reason = why;
+        for (CheckoutLine line : lines.values()) {
+            if (line.state() == LineState.REQUESTED || line.state() == LineState.RESERVED) {
+                lines.put(line.productId(), line.with(LineState.RELEASE_REQUESTED));
+                send(
+                        Topics.INVENTORY_COMMANDS,
+                        line.productId(),
+                        ReleaseStock.TYPE,
+                        new ReleaseStock(id.toString(), line.productId()));
+            }
+        }
+        if (charge == ChargeState.REQUESTED || charge == ChargeState.POSTED) {
+            requestReversal();
+        }
+        send(
+                Topics.CHECKOUT_EVENTS,
+                id.toString(),
+                CheckoutRejected.TYPE,
+                new CheckoutRejected(id.toString(), customerId, why.name()));
+    }
+
+    private void requestReversal() {
+        charge = ChargeState.REVERSAL_REQUESTED;
+        send(
+                Topics.LEDGER_COMMANDS,
+                customerId,
+                ReverseCharge.TYPE,
+                new ReverseCharge(id.toString(), customerId));
+    }
+
+    private void send(String topic, String key, String type, Object data) {
+        outgoing.add(new Outgoing(topic, key, type, data));
+    }
+
+    /** The messages this transition decided to send, in order; clears them. */
+    public List<Outgoing> drain() {
+        List<Outgoing> drained = List.copyOf(outgoing);
+        outgoing.clear();
+        return drained;
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public String customerId() {
+        return customerId;
+    }
+
+    public Instant deadline() {
+        return deadline;
+    }
+
+    public List<CheckoutLine> lines() {
+        return List.copyOf(lines.values());
+    }
+
+    public CheckoutStatus status() {
+        return status;
+    }
+
+    public @Nullable RejectionReason reason() {
+        return reason;
+    }
+
+    public ChargeState charge() {
+        return charge;
+    }
+
+    public @Nullable Long totalMinor() {
+        return totalMinor;
+    }
+}

@@ -1,0 +1,152 @@
+package till.checkout.saga;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import till.checkout.timeline.Timeline;
+import till.platform.outbox.Outbox;
+
+/**
+ * Runs each transition of a checkout in one transaction: lock the row, apply the rule, save, and write the
+ * messages it implies to the outbox (and the timeline).
+ */
+@Service
+public class CheckoutSaga {
+
+    private static final Logger log = LoggerFactory.getLogger(CheckoutSaga.class);
+
+    /** One line as the cashier asked for it. */
+    public record Item(String productId, int quantity) {}
+
+    /** The result of a start: the checkout, and whether this request created it or repeated an earlier one. */
+    public record Started(Checkout checkout, boolean created) {}
+
+    /** The same idempotency key came with a different request. */
+    public static class IdempotencyKeyReused extends RuntimeException {
+        IdempotencyKeyReused(String key) {
+            super("Idempotency-Key '" + key + "' was used for a different request");
+        }
+    }
+
+    private final Checkouts checkouts;
+    private final Outbox outbox;
+    private final Timeline timeline;
+    private final Clock clock;
+    private final Duration deadline;
+    private final Counter unapplicable;
+
+    CheckoutSaga(
+            Checkouts checkouts,
+            Outbox outbox,
+            Timeline timeline,
+            MeterRegistry meters,
+            @Value("${till.checkout.deadline:30s}") Duration deadline) {
+        this.checkouts = checkouts;
+        this.outbox = outbox;
+        this.timeline = timeline;
+        this.clock = Clock.systemUTC();
+        this.deadline = deadline;
+        this.unapplicable = meters.counter("till.checkout.replies.unapplicable");
+    }
+
+    @Transactional
+    public Started start(String idempotencyKey, String customerId, List<Item> items) {
+        String fingerprint = fingerprint(customerId, items);
+        List<CheckoutLine> lines = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            lines.add(new CheckoutLine(i, items.get(i).productId(), items.get(i).quantity(), null, LineState.REQUESTED));
+        }
+        Checkout checkout = Checkout.start(UUID.randomUUID(), customerId, clock.instant().plus(deadline), lines);
+        if (!checkouts.insert(checkout, idempotencyKey, fingerprint)) {
+            var existing = checkouts.byIdempotencyKey(idempotencyKey).orElseThrow();
+            if (!existing.getValue().equals(fingerprint)) {
+                throw new IdempotencyKeyReused(idempotencyKey);
+            }
+            return new Started(checkouts.find(existing.getKey()).orElseThrow(), false);
+        }
+        send(checkout);
+        log.info("checkout {} started for customer {} with {} lines", checkout.id(), customerId, lines.size());
+        return new Started(checkout, true);
+    }
+
+    /**
+     * Applies one reply. A reply for an unknown checkout is logged and counted, never silently dropped; a reply
+     * the state does not expect (duplicate, late) is recorded in the timeline and changes nothing.
+     */
+    @Transactional
+    public void apply(UUID checkoutId, String messageId, String type, Object data, Reply reply) {
+        var found = checkouts.lock(checkoutId);
+        if (found.isEmpty()) {
+            unapplicable.increment();
+            log.warn("reply {} ({}) names unknown checkout {}; not applied", messageId, type, checkoutId);
+            return;
+        }
+        Checkout checkout = found.get();
+        CheckoutStatus before = checkout.status();
+        timeline.record(checkoutId, Timeline.Direction.RECEIVED, messageId, type, data);
+        reply.applyTo(checkout);
+        checkouts.update(checkout);
+        send(checkout);
+        if (checkout.status() != before) {
+            log.info("checkout {} is {}{}", checkoutId, checkout.status(),
+                    checkout.reason() == null ? "" : " (" + checkout.reason() + ")");
+        }
+    }
+
+    /** What a reply does to a checkout. */
+    @FunctionalInterface
+    public interface Reply {
+        void applyTo(Checkout checkout);
+    }
+
+    /** Times out one overdue checkout claimed by the sweeper, in the sweeper's transaction. */
+    void timeOut(UUID checkoutId) {
+        checkouts.lock(checkoutId).ifPresent(checkout -> {
+            Instant now = clock.instant();
+            if (!checkout.overdue(now)) {
+                return;
+            }
+            checkout.timeOut(now);
+            checkouts.update(checkout);
+            send(checkout);
+            log.info("checkout {} is REJECTED (TIMED_OUT)", checkoutId);
+        });
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    private void send(Checkout checkout) {
+        for (Outgoing message : checkout.drain()) {
+            UUID id = outbox.append(message.topic(), message.key(), message.type(), message.data());
+            timeline.record(checkout.id(), Timeline.Direction.SENT, id.toString(), message.type(), message.data());
+        }
+    }
+
+    private static String fingerprint(String customerId, List<Item> items) {
+        StringBuilder canonical = new StringBuilder(customerId);
+        items.forEach(i -> canonical.append('\n').append(i.productId()).append('\t').append(i.quantity()));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package till.checkout.saga;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Checkouts and their lines in PostgreSQL: two queries to load one, whatever its line count. */
+@Repository
+public class Checkouts {
+
+    private static final String COLUMNS =
+            "checkout_id, customer_id, status, reason, charge_state, total_minor, deadline_at";
+
+    private final JdbcClient jdbc;
+
+    Checkouts(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Inserts a new checkout unless its idempotency key is taken; a concurrent insert of the same key waits on
+     * the unique index until the first commits. Returns false when the key already belongs to a checkout.
+     */
+    boolean insert(Checkout checkout, String idempotencyKey, String fingerprint) {
+        int inserted = jdbc.sql(
+                        """
+                        INSERT INTO checkouts (checkout_id, customer_id, status, charge_state, idempotency_key,
+                                               request_fingerprint, deadline_at)
+                        VALUES (:id, :customer, 'PENDING', 'NONE', :key, :fingerprint, :deadline)
+                        ON CONFLICT (idempotency_key) DO NOTHING
+                        """)
+                .param("id", checkout.id())
+                .param("customer", checkout.customerId())
+                .param("key", idempotencyKey)
+                .param("fingerprint", fingerprint)
+                .param("deadline", Timestamp.from(checkout.deadline()))
+                .update();
+        if (inserted == 0) {
+            return false;
+        }
+        for (CheckoutLine line : checkout.lines()) {
+            jdbc.sql(
+                            """
+                            INSERT INTO checkout_lines (checkout_id, line_no, product_id, quantity, state)
+                            VALUES (?, ?, ?, ?, ?)
+                            """)
+                    .params(checkout.id(), line.lineNo(), line.productId(), line.quantity(), line.state().name())
+                    .update();
+        }
+        return true;
+    }
+
+    /** The checkout id and request fingerprint an idempotency key already belongs to. */
+    Optional<Map.Entry<UUID, String>> byIdempotencyKey(String idempotencyKey) {
+        return jdbc.sql("SELECT checkout_id, request_fingerprint FROM checkouts WHERE idempotency_key = ?")
+                .param(idempotencyKey)
+                .query((rs, n) -> Map.entry(rs.getObject("checkout_id", UUID.class), rs.getString("request_fingerprint")))
+                .optional();
+    }
+
+    public Optional<Checkout> find(UUID id) {
+        return load(id, "SELECT " + COLUMNS + " FROM checkouts WHERE checkout_id = ?");
+    }
+
+    /** Loads and row-locks a checkout: its replies and its deadline are applied one at a time. */
+    Optional<Checkout> lock(UUID id) {
+        return load(id, "SELECT " + COLUMNS + " FROM checkouts WHERE checkout_id = ? FOR UPDATE");
+    }
+
+    /**
+     * Claims overdue checkouts for this sweeper instance; rows another instance holds are skipped, not waited
+     * for, so several checkout-service instances sweep side by side.
+     */
+    List<UUID> claimOverdue(Instant now, int limit) {
+        return jdbc.sql(
+                        """
+                        SELECT checkout_id FROM checkouts
+                        WHERE status = 'PENDING' AND deadline_at < ? AND charge_state <> 'POSTED'
+                        ORDER BY deadline_at
+                        LIMIT ?
+                        FOR UPDATE SKIP LOCKED
+                        """)
+                .params(Timestamp.from(now), limit)
+                .query((rs, n) -> rs.getObject(1, UUID.class))
+                .list();
+    }
+
+    void update(Checkout checkout) {
+        jdbc.sql(
+                        """
+                        UPDATE checkouts
+                        SET status = ?, reason = ?, charge_state = ?, total_minor = ?, updated_at = now()
+                        WHERE checkout_id = ?
+                        """)
+                .params(
+                        checkout.status().name(),
+                        checkout.reason() == null ? null : checkout.reason().name(),
+                        checkout.charge().name(),
+                        checkout.totalMinor(),
+                        checkout.id())
+                .update();
+        for (CheckoutLine line : checkout.lines()) {
+            jdbc.sql(
+                            """
+                            UPDATE checkout_lines SET state = ?, unit_price_minor = ?
+                            WHERE checkout_id = ? AND product_id = ?
+                            """)
+                    .params(line.state().name(), line.unitPriceMinor(), checkout.id(), line.productId())
+                    .update();
+        }
+    }
+
+    private Optional<Checkout> load(UUID id, String sql) {
+        Optional<Row> row = jdbc.sql(sql).param(id).query(Checkouts::row).optional();
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        List<CheckoutLine> lines = jdbc.sql(
+                        """
+                        SELECT line_no, product_id, quantity, unit_price_minor, state
+                        FROM checkout_lines WHERE checkout_id = ? ORDER BY line_no
+                        """)
+                .param(id)
+                .query((rs, n) -> new CheckoutLine(
+                        rs.getInt("line_no"),
+                        rs.getString("product_id"),
+                        rs.getInt("quantity"),
+                        rs.getObject("unit_price_minor", Long.class),
+                        LineState.valueOf(rs.getString("state"))))
+                .list();
+        return row.map(r -> r.toCheckout(lines));
+    }
+
+    private static Row row(ResultSet rs, int n) throws SQLException {
+        return new Row(
+                rs.getObject("checkout_id", UUID.class),
+                rs.getString("customer_id"),
+                CheckoutStatus.valueOf(rs.getString("status")),
+                rs.getString("reason"),
+                ChargeState.valueOf(rs.getString("charge_state")),
+                rs.getObject("total_minor", Long.class),
+                rs.getTimestamp("deadline_at").toInstant());
+    }
+
+    private record Row(
+            UUID id,
+            String customerId,
+            CheckoutStatus status,
+            @org.jspecify.annotations.Nullable String reason,
+            ChargeState charge,
+            @org.jspecify.annotations.Nullable Long totalMinor,
+            Instant deadline) {
+
+        Checkout toCheckout(List<CheckoutLine> lines) {
+            return new Checkout(
+                    id,
+                    customerId,
+                    deadline,
+                    lines,
+                    status,
+                    reason == null ? null : RejectionReason.valueOf(reason),
+                    charge,
+                    totalMinor);
+        }
+    }
+
+    /** Counts by status, for the invariants report and the demo. */
+    Map<CheckoutStatus, Long> countByStatus() {
+        return jdbc.sql("SELECT status, count(*) AS n FROM checkouts GROUP BY status")
+                .query((rs, n) -> Map.entry(CheckoutStatus.valueOf(rs.getString("status")), rs.getLong("n")))
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+}

@@ -1,0 +1,10 @@
+package till.checkout.saga;
+
+/** Why a checkout was rejected, as the SPEC names it. */
+public enum RejectionReason {
+    OUT_OF_STOCK,
+    UNKNOWN_PRODUCT,
+    CREDIT_LIMIT_EXCEEDED,
+    UNKNOWN_CUSTOMER,
+    TIMED_OUT
+}

@@ -1,0 +1,126 @@
+package till.checkout.saga;
+
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import till.contracts.inventory.StockCommitRefused;
+import till.contracts.inventory.StockCommitted;
+import till.contracts.inventory.StockRejected;
+import till.contracts.inventory.StockReleased;
+import till.contracts.inventory.StockReserved;
+import till.contracts.inventory.StockReturned;
+import till.contracts.ledger.ChargePosted;
+import till.contracts.ledger.ChargeRejected;
+import till.contracts.ledger.ChargeReversed;
+import till.contracts.ledger.RefundPosted;
+import till.platform.cloudevents.CloudEvent;
+import till.platform.cloudevents.InvalidMessageException;
+import till.platform.inbox.Inbox;
+import till.platform.kafka.InboundMessages;
+import till.platform.kafka.Topics;
+
+/**
+ * Replies from inventory and ledger on {@code checkout.replies}, keyed by checkout id so one checkout's replies
+ * arrive in order. Each is applied once (the inbox) in the transaction that changes the checkout.
+ */
+@Component
+class ReplyListener {
+
+    private final InboundMessages messages;
+    private final Inbox inbox;
+    private final CheckoutSaga saga;
+    private final TransactionTemplate tx;
+
+    ReplyListener(InboundMessages messages, Inbox inbox, CheckoutSaga saga, TransactionTemplate tx) {
+        this.messages = messages;
+        this.inbox = inbox;
+        this.saga = saga;
+        this.tx = tx;
+    }
+
+    @KafkaListener(topics = Topics.CHECKOUT_REPLIES)
+    void on(ConsumerRecord<String, String> record) {
+        try {
+            CloudEvent event = messages.read(record);
+            Applied applied = bind(event);
+            tx.executeWithoutResult(status -> {
+                if (inbox.firstDelivery(event)) {
+                    saga.apply(applied.checkoutId(), event.id(), event.type(), applied.data(), applied.reply());
+                }
+            });
+        } finally {
+            messages.done();
+        }
+    }
+
+    private record Applied(UUID checkoutId, Object data, CheckoutSaga.Reply reply) {}
+
+    private Applied bind(CloudEvent event) {
+        return switch (event.type()) {
+            case StockReserved.TYPE -> {
+                var m = messages.data(event, StockReserved.class);
+                yield new Applied(id(m.checkoutId()), m, c -> c.stockReserved(m.productId(), m.unitPriceMinor()));
+            }
+            case StockRejected.TYPE -> {
+                var m = messages.data(event, StockRejected.class);
+                CheckoutSaga.Reply reply = switch (m.reason()) {
+                    case OUT_OF_STOCK -> c -> c.stockRejected(m.productId(), RejectionReason.OUT_OF_STOCK);
+                    case UNKNOWN_PRODUCT -> c -> c.stockRejected(m.productId(), RejectionReason.UNKNOWN_PRODUCT);
+                    // Our release overtook this reservation: the checkout is already rejected and compensated.
+                    case ALREADY_RELEASED -> c -> {};
+                };
+                yield new Applied(id(m.checkoutId()), m, reply);
+            }
+            case StockCommitted.TYPE -> {
+                var m = messages.data(event, StockCommitted.class);
+                yield new Applied(id(m.checkoutId()), m, c -> c.stockCommitted(m.productId()));
+            }
+            case StockReleased.TYPE -> {
+                var m = messages.data(event, StockReleased.class);
+                yield new Applied(id(m.checkoutId()), m, c -> c.stockReleased(m.productId()));
+            }
+            case StockCommitRefused.TYPE -> {
+                var m = messages.data(event, StockCommitRefused.class);
+                // Recorded in the timeline; the saga never commits a released line, so there is nothing to undo.
+                yield new Applied(id(m.checkoutId()), m, c -> {});
+            }
+            case StockReturned.TYPE -> {
+                var m = messages.data(event, StockReturned.class);
+                yield new Applied(id(m.checkoutId()), m, c -> {});
+            }
+            case ChargePosted.TYPE -> {
+                var m = messages.data(event, ChargePosted.class);
+                yield new Applied(id(m.checkoutId()), m, Checkout::chargePosted);
+            }
+            case ChargeRejected.TYPE -> {
+                var m = messages.data(event, ChargeRejected.class);
+                CheckoutSaga.Reply reply = switch (m.reason()) {
+                    case CREDIT_LIMIT_EXCEEDED -> c -> c.chargeRejected(RejectionReason.CREDIT_LIMIT_EXCEEDED);
+                    case UNKNOWN_CUSTOMER -> c -> c.chargeRejected(RejectionReason.UNKNOWN_CUSTOMER);
+                    // Our reversal overtook this charge: the checkout is already rejected and compensated.
+                    case ALREADY_REVERSED -> c -> {};
+                };
+                yield new Applied(id(m.checkoutId()), m, reply);
+            }
+            case ChargeReversed.TYPE -> {
+                var m = messages.data(event, ChargeReversed.class);
+                yield new Applied(id(m.checkoutId()), m, Checkout::chargeReversed);
+            }
+            case RefundPosted.TYPE -> {
+                var m = messages.data(event, RefundPosted.class);
+                yield new Applied(id(m.checkoutId()), m, c -> {});
+            }
+            default -> throw new InvalidMessageException("unknown message type '" + event.type() + "'");
+        };
+    }
+
+    private static UUID id(String checkoutId) {
+        try {
+            return UUID.fromString(checkoutId);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMessageException("checkoutId '" + checkoutId + "' is not a checkout id", e);
+        }
+    }
+}

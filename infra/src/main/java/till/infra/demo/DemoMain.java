@@ -1,0 +1,35 @@
+package till.infra.demo;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import till.infra.stack.Stack;
+import till.infra.stack.TillService;
+
+/** {@code ./run demo}: start the stack, race 50 cashiers for the last unit, print what happened, stop. */
+public final class DemoMain {
+
+    private DemoMain() {}
+
+    public static void main(String[] args) {
+        int cashiers = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+        Path root = Path.of(System.getProperty("till.root", ".")).toAbsolutePath().normalize();
+        Stack.Options options = new Stack.Options(
+                root, root.resolve(".stack/demo"), false, 12, Duration.ofSeconds(30));
+        boolean held;
+        try (Stack stack = Stack.start(options, line -> System.out.println("till: " + line));
+                TillClient client = new TillClient()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::stop));
+            System.out.println("till: racing " + cashiers + " cashiers for the last unit ...");
+            LastItemRace.Result result = new LastItemRace(
+                            client,
+                            stack.service(TillService.Name.CHECKOUT).url(),
+                            stack.service(TillService.Name.INVENTORY).url(),
+                            stack.service(TillService.Name.LEDGER).url())
+                    .run(cashiers, Duration.ofSeconds(90));
+            System.out.println(result.table());
+            held = result.held();
+            System.out.println("till: stopping the stack (logs stay in " + root.relativize(options.workDir()) + "/logs)");
+        }
+        System.exit(held ? 0 : 1);
+    }
+}

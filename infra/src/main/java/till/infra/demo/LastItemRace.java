@@ -1,0 +1,184 @@
+package till.infra.demo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * "Two cashiers, one item", at scale: N cashiers press "Complete sale" for the last unit of one product at the
+ * same moment, each for a different customer. Afterwards it checks what the SPEC promises: exactly one sale
+ * confirmed, every other rejected OUT_OF_STOCK, stock 0 with nothing reserved, exactly one charge, and every
+ * service's own invariants report sound.
+ */
+public final class LastItemRace {
+
+    public record Check(String what, boolean held, String detail) {}
+
+    public record Result(
+            int cashiers,
+            String productId,
+            Map<String, Integer> outcomes,
+            long onHand,
+            long reserved,
+            long chargedMinor,
+            long priceMinor,
+            Duration slowest,
+            List<Check> checks) {
+
+        public boolean held() {
+            return checks.stream().allMatch(Check::held);
+        }
+
+        public String table() {
+            StringBuilder out = new StringBuilder();
+            out.append("%n%d cashiers, 1 unit of %s at %d minor units%n%n".formatted(cashiers, productId, priceMinor));
+            out.append("  %-34s %6s%n".formatted("outcome", "sales"));
+            outcomes.forEach((outcome, n) -> out.append("  %-34s %6d%n".formatted(outcome, n)));
+            out.append("%n  %-34s %6d%n".formatted("stock on hand", onHand));
+            out.append("  %-34s %6d%n".formatted("stock reserved", reserved));
+            out.append("  %-34s %6d%n".formatted("charged (sum of balances)", chargedMinor));
+            out.append("  %-34s %6d ms%n%n".formatted("every sale final after", slowest.toMillis()));
+            for (Check check : checks) {
+                out.append("  [%s] %s%s%n".formatted(
+                        check.held() ? " ok " : "FAIL", check.what(), check.held() ? "" : ": " + check.detail()));
+            }
+            out.append("%n  every invariant held: %s%n".formatted(held() ? "YES" : "NO"));
+            return out.toString();
+        }
+    }
+
+    private final TillClient client;
+    private final String checkoutUrl;
+    private final String inventoryUrl;
+    private final String ledgerUrl;
+
+    public LastItemRace(TillClient client, String checkoutUrl, String inventoryUrl, String ledgerUrl) {
+        this.client = client;
+        this.checkoutUrl = checkoutUrl;
+        this.inventoryUrl = inventoryUrl;
+        this.ledgerUrl = ledgerUrl;
+    }
+
+    public Result run(int cashiers, Duration timeout) {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String productId = "last-espresso-machine-" + run;
+        long price = 49_900;
+        expect(client.put(inventoryUrl + "/api/products/" + productId,
+                        Map.of("name", "Espresso machine (display model)", "priceMinor", price, "onHand", 1),
+                        Map.of()),
+                201, "create product");
+        List<String> customers = new ArrayList<>();
+        for (int i = 0; i < cashiers; i++) {
+            String customerId = "customer-" + run + "-" + i;
+            expect(client.put(ledgerUrl + "/api/customers/" + customerId,
+                            Map.of("name", "Customer " + i, "creditLimitMinor", 1_000_000),
+                            Map.of()),
+                    201, "create customer");
+            customers.add(customerId);
+        }
+
+        CountDownLatch go = new CountDownLatch(1);
+        Instant started;
+        List<String> checkoutIds = new ArrayList<>();
+        try (ExecutorService cashierThreads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> posted = new ArrayList<>();
+            for (String customerId : customers) {
+                posted.add(cashierThreads.submit(() -> {
+                    go.await();
+                    TillClient.Response response = client.post(
+                            checkoutUrl + "/api/checkouts",
+                            Map.of("customerId", customerId, "lines", List.of(Map.of("productId", productId, "quantity", 1))),
+                            Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+                    expect(response, 202, "start checkout");
+                    return response.body().get("checkoutId").asString();
+                }));
+            }
+            started = Instant.now();
+            go.countDown();
+            for (Future<String> f : posted) {
+                checkoutIds.add(f.get());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("a cashier's request failed: " + e.getMessage(), e);
+        }
+
+        Map<String, Integer> outcomes = new TreeMap<>();
+        Instant deadline = Instant.now().plus(timeout);
+        Duration slowest = Duration.ZERO;
+        int unfinished = 0;
+        for (String id : checkoutIds) {
+            JsonNode checkout = awaitFinal(id, deadline);
+            String status = checkout.get("status").asString();
+            if ("PENDING".equals(status)) {
+                unfinished++;
+            } else {
+                slowest = max(slowest, Duration.between(started, Instant.now()));
+            }
+            String outcome = checkout.hasNonNull("reason")
+                    ? status + " " + checkout.get("reason").asString()
+                    : status;
+            outcomes.merge(outcome, 1, Integer::sum);
+        }
+
+        JsonNode product = client.get(inventoryUrl + "/api/products/" + productId).body();
+        long onHand = product.get("onHand").asLong();
+        long reserved = product.get("reserved").asLong();
+        long charged = 0;
+        for (String customerId : customers) {
+            charged += client.get(ledgerUrl + "/api/customers/" + customerId).body().get("balanceMinor").asLong();
+        }
+
+        List<Check> checks = new ArrayList<>();
+        int confirmed = outcomes.getOrDefault("CONFIRMED", 0);
+        checks.add(new Check("every checkout ended CONFIRMED or REJECTED", unfinished == 0, unfinished + " still PENDING"));
+        checks.add(new Check("exactly one sale confirmed", confirmed == 1, confirmed + " confirmed"));
+        checks.add(new Check(
+                "every other sale rejected OUT_OF_STOCK",
+                outcomes.getOrDefault("REJECTED OUT_OF_STOCK", 0) == cashiers - 1,
+                outcomes.toString()));
+        checks.add(new Check("stock on hand is 0", onHand == 0, "onHand " + onHand));
+        checks.add(new Check("nothing left reserved", reserved == 0, "reserved " + reserved));
+        checks.add(new Check("exactly one charge, for the price", charged == price, "charged " + charged));
+        for (var service : Map.of("checkout", checkoutUrl, "inventory", inventoryUrl, "ledger", ledgerUrl).entrySet()) {
+            JsonNode report = client.get(service.getValue() + "/actuator/invariants").body();
+            boolean sound = report.path("sound").asBoolean(false);
+            checks.add(new Check(service.getKey() + "-service reports its invariants sound", sound, report.toString()));
+        }
+        return new Result(cashiers, productId, outcomes, onHand, reserved, charged, price, slowest, List.copyOf(checks));
+    }
+
+    private JsonNode awaitFinal(String checkoutId, Instant deadline) {
+        while (true) {
+            JsonNode checkout = client.get(checkoutUrl + "/api/checkouts/" + checkoutId).body();
+            if (!"PENDING".equals(checkout.get("status").asString()) || Instant.now().isAfter(deadline)) {
+                return checkout;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return checkout;
+            }
+        }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static void expect(TillClient.Response response, int status, String what) {
+        if (response.status() != status) {
+            throw new IllegalStateException(
+                    what + ": expected HTTP " + status + " but got " + response.status() + " " + response.body());
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package till.infra.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * A real single-node Kafka broker in KRaft mode (broker and controller in one process), run from Maven
+ * Central's {@code kafka_2.13} in its own JVM: storage formatted first, as {@code kafka-storage.sh format} does.
+ */
+final class KafkaBroker {
+
+    private final int port;
+    private final ChildProcess process;
+
+    private KafkaBroker(int port, ChildProcess process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    static KafkaBroker start(Path dir, int port, Path logs) {
+        int controllerPort = Ports.free();
+        Path config = dir.resolve("server.properties");
+        Properties props = new Properties();
+        props.putAll(Map.ofEntries(
+                Map.entry("process.roles", "broker,controller"),
+                Map.entry("node.id", "1"),
+                Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
+                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort),
+                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
+                Map.entry("controller.listener.names", "CONTROLLER"),
+                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                Map.entry("log.dirs", dir.resolve("data").toString()),
+                Map.entry("num.partitions", "12"),
+                Map.entry("auto.create.topics.enable", "false"),
+                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("offsets.topic.num.partitions", "12"),
+                Map.entry("transaction.state.log.replication.factor", "1"),
+                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+                Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                Map.entry("log.segment.bytes", String.valueOf(64 * 1024 * 1024))));
+        try {
+            Files.createDirectories(dir);
+            try (var out = Files.newBufferedWriter(config)) {
+                props.store(out, "Till embedded stack: single-node KRaft broker");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> jvm = List.of("-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"));
+        ChildProcess format = ChildProcess.startJava(
+                "kafka-storage-format",
+                jvm,
+                List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
+                Map.of(),
+                logs.resolve("kafka-format.log"));
+        format.awaitReady(() -> !format.isAlive(), Duration.ofSeconds(60));
+        ChildProcess broker = ChildProcess.startJava(
+                "kafka", jvm, List.of(KafkaMain.class.getName(), config.toString()), Map.of(), logs.resolve("kafka.log"));
+        KafkaBroker kafka = new KafkaBroker(port, broker);
+        broker.awaitReady(kafka::answers, Duration.ofSeconds(90));
+        return kafka;
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    ChildProcess process() {
+        return process;
+    }
+
+    /** Creates the topics that do not exist yet. */
+    void createTopics(List<String> names, int partitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            for (String name : names) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                            .all()
+                            .get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("could not create topic " + name, e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("could not create topics", e);
+        }
+    }
+
+    private boolean answers() {
+        if (!Ports.accepts(port)) {
+            return false;
+        }
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000",
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000"))) {
+            return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    void stop() {
+        process.stop();
+    }
+}

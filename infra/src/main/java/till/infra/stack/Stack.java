@@ -1,0 +1,155 @@
+package till.infra.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import till.platform.kafka.Topics;
+
+/**
+ * The whole of Till on one machine: PostgreSQL with a database and role per service, a KRaft Kafka broker with
+ * the SPEC's topics, and the three services, each in its own JVM. {@link #stop()} stops everything it started.
+ */
+public final class Stack implements AutoCloseable {
+
+    /** Where to put things. {@code preferDefaultPorts}: the SPEC's ports when free (for people), else any. */
+    public record Options(Path root, Path workDir, boolean preferDefaultPorts, int partitions, Duration checkoutDeadline) {
+
+        public static Options forPeople(Path root) {
+            return new Options(root, root.resolve(".stack"), true, 12, Duration.ofSeconds(30));
+        }
+    }
+
+    private final Options options;
+    private final Consumer<String> say;
+    private final List<Runnable> stops = new ArrayList<>();
+    private final Map<TillService.Name, TillService> services = new EnumMap<>(TillService.Name.class);
+    private Postgres postgres;
+    private KafkaBroker kafka;
+
+    private Stack(Options options, Consumer<String> say) {
+        this.options = options;
+        this.say = say;
+    }
+
+    public static Stack start(Options options, Consumer<String> say) {
+        Stack stack = new Stack(options, say);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.stop();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        Path work = options.workDir();
+        Path logs = work.resolve("logs");
+        List<String> databases =
+                List.of(TillService.Name.values()).stream().map(TillService.Name::id).toList();
+
+        say.accept("starting PostgreSQL ...");
+        postgres = Postgres.start(work.resolve("postgres"), port(5432), databases);
+        stops.add(postgres::stop);
+
+        say.accept("starting Kafka (KRaft) ...");
+        kafka = KafkaBroker.start(work.resolve("kafka"), port(9092), logs);
+        stops.add(kafka::stop);
+        kafka.createTopics(Topics.ALL, options.partitions());
+
+        say.accept("starting inventory-service, ledger-service, checkout-service ...");
+        for (TillService.Name name : TillService.Name.values()) {
+            int port = port(name.defaultPort);
+            String prefix = name.envPrefix();
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+            env.put(prefix + "_PORT", String.valueOf(port));
+            env.put(prefix + "_JDBC_URL", postgres.jdbcUrl(name.id()));
+            env.put(prefix + "_DB_USER", name.id());
+            env.put(prefix + "_DB_PASSWORD", name.id());
+            env.put("TILL_TOPIC_PARTITIONS", String.valueOf(options.partitions()));
+            env.put("TILL_CHECKOUT_DEADLINE", options.checkoutDeadline().toMillis() + "ms");
+            TillService service = new TillService(name, options.root(), port, env, logs.resolve(name.id() + "-service.log"));
+            service.start();
+            services.put(name, service);
+            stops.add(service::stop);
+        }
+        // Started together, awaited together: three JVMs boot in parallel on two cores.
+        for (TillService service : services.values()) {
+            service.awaitReady(Duration.ofMinutes(3));
+        }
+        writeEnv(work.resolve("env"));
+    }
+
+    private int port(int preferred) {
+        return options.preferDefaultPorts() ? Ports.preferredOrFree(preferred) : Ports.free();
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public TillService service(TillService.Name name) {
+        return services.get(name);
+    }
+
+    public String jdbcUrl(TillService.Name name) {
+        return postgres.jdbcUrl(name.id());
+    }
+
+    /** What {@code .stack/env} holds: everything a person or a tool needs to reach the stack. */
+    public Map<String, String> env() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("CHECKOUT_URL", service(TillService.Name.CHECKOUT).url());
+        env.put("INVENTORY_URL", service(TillService.Name.INVENTORY).url());
+        env.put("LEDGER_URL", service(TillService.Name.LEDGER).url());
+        for (TillService.Name name : TillService.Name.values()) {
+            env.put(name.envPrefix() + "_JDBC_URL", postgres.jdbcUrl(name.id()));
+            env.put(name.envPrefix() + "_DB_USER", name.id());
+            env.put(name.envPrefix() + "_DB_PASSWORD", name.id());
+        }
+        env.put("LOGS", options.workDir().resolve("logs").toString());
+        return env;
+    }
+
+    private void writeEnv(Path file) {
+        StringBuilder text = new StringBuilder("# Written by ./run stack; valid while it runs.\n");
+        env().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops everything in reverse order of start; safe to call twice. */
+    public synchronized void stop() {
+        for (int i = stops.size() - 1; i >= 0; i--) {
+            try {
+                stops.get(i).run();
+            } catch (RuntimeException e) {
+                System.err.println("while stopping: " + e);
+            }
+        }
+        stops.clear();
+        try {
+            Files.deleteIfExists(options.workDir().resolve("env"));
+        } catch (IOException e) {
+            System.err.println("could not remove " + options.workDir().resolve("env") + ": " + e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,30 @@
+package till.infra.stack;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code ./run stack}: starts everything, prints where it is, and stops it all on Ctrl-C. */
+public final class StackMain {
+
+    private StackMain() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        Path root = Path.of(System.getProperty("till.root", ".")).toAbsolutePath().normalize();
+        Stack stack = Stack.start(Stack.Options.forPeople(root), line -> System.out.println("till: " + line));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\ntill: stopping the services, Kafka and PostgreSQL ...");
+            stack.stop();
+            System.out.println("till: stopped; nothing left running");
+            stopped.countDown();
+        }));
+        System.out.println();
+        System.out.println("Till is up. Written to " + root.relativize(root.resolve(".stack/env")) + ":");
+        stack.env().forEach((k, v) -> System.out.println("  " + k + "=" + v));
+        System.out.println();
+        System.out.println("Try:  curl -s " + stack.env().get("INVENTORY_URL") + "/api/products/espresso");
+        System.out.println("      ./run kafka console-consumer --topic inventory.commands --from-beginning");
+        System.out.println("Ctrl-C stops everything.");
+        stopped.await();
+    }
+}

@@ -1,0 +1,280 @@
+package till.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import till.infra.demo.LastItemRace;
+import till.infra.demo.TillClient;
+import till.infra.stack.Stack;
+import till.infra.stack.TillService;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole of Till as {@code ./run stack} runs it: a real KRaft broker and a real PostgreSQL, the three services
+ * as separate JVMs from their executable jars, driven only through REST and Kafka.
+ */
+class TillStackIT {
+
+    private static Stack stack;
+    private static TillClient client;
+    private static String checkout;
+    private static String inventory;
+    private static String ledger;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @BeforeAll
+    static void startStack() {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        stack = Stack.start(
+                new Stack.Options(root, root.resolve("infra/target/stack-it"), false, 12, Duration.ofSeconds(30)),
+                line -> System.out.println("stack: " + line));
+        client = new TillClient();
+        checkout = stack.service(TillService.Name.CHECKOUT).url();
+        inventory = stack.service(TillService.Name.INVENTORY).url();
+        ledger = stack.service(TillService.Name.LEDGER).url();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (client != null) {
+            client.close();
+        }
+        if (stack != null) {
+            stack.stop();
+        }
+    }
+
+    @Test
+    void fiftyCashiersRacingForTheLastUnitSellItExactlyOnce() {
+        LastItemRace.Result result = new LastItemRace(client, checkout, inventory, ledger).run(50, Duration.ofSeconds(90));
+
+        System.out.println(result.table());
+        assertThat(result.outcomes()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("CONFIRMED", 1, "REJECTED OUT_OF_STOCK", 49));
+        assertThat(result.onHand()).isZero();
+        assertThat(result.reserved()).isZero();
+        assertThat(result.chargedMinor()).isEqualTo(result.priceMinor());
+        assertThat(result.checks()).allSatisfy(check -> assertThat(check.held())
+                .as(check.what() + ": " + check.detail())
+                .isTrue());
+    }
+
+    @Test
+    void aCustomerOverTheirCreditLimitIsRejectedAndTheStockIsReleased() {
+        String product = product(5_000, 5);
+        String customer = customer(4_999);
+
+        JsonNode result = checkoutAndAwait(customer, List.of(Map.of("productId", product, "quantity", 1)));
+
+        assertThat(result.get("status").asString()).isEqualTo("REJECTED");
+        assertThat(result.get("reason").asString()).isEqualTo("CREDIT_LIMIT_EXCEEDED");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode stock = client.get(inventory + "/api/products/" + product).body();
+            assertThat(stock.get("reserved").asLong()).isZero();
+            assertThat(stock.get("onHand").asLong()).isEqualTo(5);
+        });
+        JsonNode account = client.get(ledger + "/api/customers/" + customer).body();
+        assertThat(account.get("balanceMinor").asLong()).isZero();
+        assertThat(account.get("entryCount").asLong()).isZero();
+    }
+
+    @Test
+    void anUnknownProductRejectsTheCheckoutAndReleasesTheOtherLines() {
+        String known = product(1_000, 3);
+        String customer = customer(1_000_000);
+
+        JsonNode result = checkoutAndAwait(
+                customer,
+                List.of(Map.of("productId", known, "quantity", 2), Map.of("productId", "no-such-product-" + UUID.randomUUID(), "quantity", 1)));
+
+        assertThat(result.get("status").asString()).isEqualTo("REJECTED");
+        assertThat(result.get("reason").asString()).isEqualTo("UNKNOWN_PRODUCT");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                        client.get(inventory + "/api/products/" + known).body().get("reserved").asLong())
+                .isZero());
+        assertThat(client.get(inventory + "/api/products/" + known).body().get("onHand").asLong()).isEqualTo(3);
+        assertThat(client.get(ledger + "/api/customers/" + customer).body().get("balanceMinor").asLong()).isZero();
+    }
+
+    @Test
+    void aConfirmedSaleCommitsTheStockAndChargesTheTotalOnce() {
+        String espresso = product(350, 10);
+        String croissant = product(275, 10);
+        String customer = customer(10_000);
+
+        JsonNode result = checkoutAndAwait(
+                customer,
+                List.of(Map.of("productId", espresso, "quantity", 2), Map.of("productId", croissant, "quantity", 3)));
+
+        assertThat(result.get("status").asString()).isEqualTo("CONFIRMED");
+        assertThat(result.get("totalMinor").asLong()).isEqualTo(2 * 350 + 3 * 275);
+        JsonNode stock = client.get(inventory + "/api/products/" + espresso).body();
+        assertThat(stock.get("onHand").asLong()).isEqualTo(8);
+        assertThat(stock.get("reserved").asLong()).isZero();
+        JsonNode account = client.get(ledger + "/api/customers/" + customer).body();
+        assertThat(account.get("balanceMinor").asLong()).isEqualTo(1_525);
+        assertThat(account.get("entryCount").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void theSameIdempotencyKeyAnswersTheSameCheckoutAndADifferentBodyIs422() {
+        String product = product(100, 10);
+        String customer = customer(10_000);
+        String key = UUID.randomUUID().toString();
+        var body = Map.of("customerId", customer, "lines", List.of(Map.of("productId", product, "quantity", 1)));
+
+        TillClient.Response first = client.post(checkout + "/api/checkouts", body, Map.of("Idempotency-Key", key));
+        TillClient.Response again = client.post(checkout + "/api/checkouts", body, Map.of("Idempotency-Key", key));
+        TillClient.Response changed = client.post(
+                checkout + "/api/checkouts",
+                Map.of("customerId", customer, "lines", List.of(Map.of("productId", product, "quantity", 2))),
+                Map.of("Idempotency-Key", key));
+
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.body().get("checkoutId")).isEqualTo(first.body().get("checkoutId"));
+        assertThat(again.raw().headers().firstValue("Location")).isEqualTo(first.raw().headers().firstValue("Location"));
+        assertThat(changed.status()).isEqualTo(422);
+    }
+
+    @Test
+    void aMalformedCheckoutIs400ProblemJsonNamingTheField() {
+        TillClient.Response badQuantity = client.post(
+                checkout + "/api/checkouts",
+                Map.of("customerId", "c", "lines", List.of(Map.of("productId", "p", "quantity", 0))),
+                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+        TillClient.Response noKey = client.post(
+                checkout + "/api/checkouts",
+                Map.of("customerId", "c", "lines", List.of(Map.of("productId", "p", "quantity", 1))),
+                Map.of());
+        TillClient.Response notJson = client.post(
+                checkout + "/api/checkouts", "{\"customerId\": \"c\", \"lines\": [{\"productId\": \"p\", \"quantity\": \"many\"}]}",
+                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+
+        assertThat(badQuantity.status()).isEqualTo(400);
+        assertThat(badQuantity.raw().headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(badQuantity.body().get("errors").get(0).get("field").asString()).isEqualTo("lines[0].quantity");
+        assertThat(noKey.status()).isEqualTo(400);
+        assertThat(noKey.body().get("errors").get(0).get("field").asString()).isEqualTo("Idempotency-Key");
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.body().get("errors").get(0).get("field").asString()).isEqualTo("lines[0].quantity");
+    }
+
+    @Test
+    void commandsOnKafkaAreCloudEventsKeyedByProductAndPoisonGoesToTheDeadLetterTopic() {
+        String product = product(100, 10);
+        String customer = customer(10_000);
+        try (KafkaProducer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>("inventory.commands", product, "this is not JSON"));
+            producer.flush();
+        }
+
+        // The poison sits on the product's partition ahead of this checkout's commands: the partition keeps flowing.
+        JsonNode sale = checkoutAndAwait(customer, List.of(Map.of("productId", product, "quantity", 1)));
+        assertThat(sale.get("status").asString()).isEqualTo("CONFIRMED");
+
+        List<ConsumerRecord<String, String>> deadLetters = readAll("inventory.commands.DLT", product, 1);
+        assertThat(deadLetters).hasSize(1);
+        assertThat(header(deadLetters.getFirst(), "till-dlt-reason")).contains("not JSON");
+        assertThat(header(deadLetters.getFirst(), "kafka_dlt-original-topic")).isEqualTo("inventory.commands");
+
+        List<ConsumerRecord<String, String>> commands = readAll("inventory.commands", product, 3);
+        List<ConsumerRecord<String, String>> events = commands.stream()
+                .filter(r -> r.value().startsWith("{"))
+                .toList();
+        assertThat(events).hasSize(2);
+        for (ConsumerRecord<String, String> record : events) {
+            JsonNode event = json.readTree(record.value());
+            assertThat(event.get("specversion").asString()).isEqualTo("1.0");
+            assertThat(event.get("subject").asString()).isEqualTo(product);
+            assertThat(event.get("data").get("productId").asString()).isEqualTo(product);
+            assertThat(header(record, "traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+        }
+        assertThat(events).extracting(r -> json.readTree(r.value()).get("type").asString())
+                .containsExactly("till.inventory.ReserveStock", "till.inventory.CommitStock");
+    }
+
+    private String product(long priceMinor, int onHand) {
+        String id = "product-" + UUID.randomUUID();
+        TillClient.Response response = client.put(
+                inventory + "/api/products/" + id, Map.of("name", "Product " + id, "priceMinor", priceMinor, "onHand", onHand), Map.of());
+        assertThat(response.status()).as(response.body().toString()).isEqualTo(201);
+        return id;
+    }
+
+    private String customer(long creditLimitMinor) {
+        String id = "customer-" + UUID.randomUUID();
+        TillClient.Response response = client.put(
+                ledger + "/api/customers/" + id, Map.of("name", "Customer " + id, "creditLimitMinor", creditLimitMinor), Map.of());
+        assertThat(response.status()).as(response.body().toString()).isEqualTo(201);
+        return id;
+    }
+
+    private JsonNode checkoutAndAwait(String customer, List<Map<String, Object>> lines) {
+        TillClient.Response started = client.post(
+                checkout + "/api/checkouts",
+                Map.of("customerId", customer, "lines", lines),
+                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+        assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+        String location = started.raw().headers().firstValue("Location").orElseThrow();
+        return await().atMost(Duration.ofSeconds(45))
+                .until(() -> client.get(checkout + location).body(), c -> !"PENDING".equals(c.get("status").asString()));
+    }
+
+    private KafkaProducer<String, String> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        return new KafkaProducer<>(props);
+    }
+
+    /** Reads a topic from the beginning until {@code atLeast} records with {@code key} arrived (bounded in time). */
+    private List<ConsumerRecord<String, String>> readAll(String topic, String key, int atLeast) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (found.size() < atLeast && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (key.equals(record.key())) {
+                        found.add(record);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,67 @@
+package till.inventory.invariants;
+
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import till.platform.invariants.InvariantCheck;
+
+/**
+ * SPEC invariant 1 as inventory can check it on its own tables, each a single query (one consistent snapshot)
+ * that returns one line per violating product, naming it and the numbers that disagree.
+ */
+@Configuration(proxyBeanMethods = false)
+class StockInvariants {
+
+    record SqlInvariant(String description, JdbcClient jdbc, String sql) implements InvariantCheck {
+
+        @Override
+        public List<String> violations() {
+            return jdbc.sql(sql).query(String.class).list();
+        }
+    }
+
+    @Bean
+    InvariantCheck stockIsNeverNegative(JdbcClient jdbc) {
+        return new SqlInvariant("onHand >= reserved >= 0 for every product (available never negative)", jdbc, """
+                SELECT format('product %s: onHand=%s reserved=%s available=%s',
+                              product_id, on_hand, reserved, on_hand - reserved)
+                FROM products
+                WHERE NOT (on_hand >= reserved AND reserved >= 0)
+                ORDER BY product_id
+                """);
+    }
+
+    @Bean
+    InvariantCheck reservedIsTheSumOfLiveReservations(JdbcClient jdbc) {
+        return new SqlInvariant("reserved = sum of RESERVED reservations for every product", jdbc, """
+                SELECT format('product %s: reserved=%s but RESERVED reservations sum to %s',
+                              p.product_id, p.reserved, coalesce(r.total, 0))
+                FROM products p
+                LEFT JOIN (SELECT product_id, sum(quantity) AS total
+                           FROM reservations
+                           WHERE state = 'RESERVED'
+                           GROUP BY product_id) r USING (product_id)
+                WHERE p.reserved <> coalesce(r.total, 0)
+                ORDER BY p.product_id
+                """);
+    }
+
+    @Bean
+    InvariantCheck onHandMovesOnlyByAdjustmentsReturnsAndCommits(JdbcClient jdbc) {
+        return new SqlInvariant(
+                "onHand = sum(adjustments) + sum(returns) - sum(COMMITTED reservations) for every product", jdbc, """
+                SELECT format('product %s: onHand=%s but adjustments %s + returns %s - committed %s = %s',
+                              p.product_id, p.on_hand, a.total, r.total, c.total, a.total + r.total - c.total)
+                FROM products p
+                CROSS JOIN LATERAL (SELECT coalesce(sum(delta), 0) AS total
+                                    FROM adjustments WHERE product_id = p.product_id) a
+                CROSS JOIN LATERAL (SELECT coalesce(sum(quantity), 0) AS total
+                                    FROM returns WHERE product_id = p.product_id) r
+                CROSS JOIN LATERAL (SELECT coalesce(sum(quantity), 0) AS total
+                                    FROM reservations WHERE product_id = p.product_id AND state = 'COMMITTED') c
+                WHERE p.on_hand <> a.total + r.total - c.total
+                ORDER BY p.product_id
+                """);
+    }
+}

@@ -1,0 +1,160 @@
+package till.inventory.product;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import till.platform.cloudevents.CloudEvent;
+import till.platform.inbox.Inbox;
+
+/**
+ * The one write path for a product. Every change (the five Kafka commands, REST edits and adjustments) runs in a
+ * transaction whose first statement locks the product row with {@code FOR UPDATE NOWAIT}. Commands are already
+ * serialised per product by the partition key; the lock is the backstop against every other writer (the admin
+ * API, a zombie consumer after a rebalance). A writer that finds the row locked does not queue behind it (that
+ * is what made the counter wait): it rolls back and retries the whole transaction with exponential backoff and
+ * jitter, bounded in attempts and time, and then fails loudly with {@link LockUnavailableException}.
+ */
+@Component
+public class ProductLocks {
+
+    private static final Logger log = LoggerFactory.getLogger(ProductLocks.class);
+
+    /** PostgreSQL's lock_not_available, raised by NOWAIT when another transaction holds the row. */
+    static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final Inbox inbox;
+    private final RetryTemplate retry;
+    private final Counter conflicts;
+    private final Counter retries;
+    private final Counter exhausted;
+
+    ProductLocks(
+            JdbcClient jdbc,
+            PlatformTransactionManager transactions,
+            Inbox inbox,
+            MeterRegistry meters,
+            @Value("${till.inventory.lock.max-retries:10}") int maxRetries,
+            @Value("${till.inventory.lock.initial-delay:10ms}") Duration initialDelay,
+            @Value("${till.inventory.lock.jitter:5ms}") Duration jitter,
+            @Value("${till.inventory.lock.max-delay:400ms}") Duration maxDelay,
+            @Value("${till.inventory.lock.timeout:3s}") Duration timeout) {
+        this.jdbc = jdbc;
+        this.tx = new TransactionTemplate(transactions);
+        this.inbox = inbox;
+        this.retry = new RetryTemplate(RetryPolicy.builder()
+                .predicate(ProductLocks::isLockNotAvailable)
+                .maxRetries(maxRetries)
+                .delay(initialDelay)
+                .multiplier(2.0)
+                .jitter(jitter)
+                .maxDelay(maxDelay)
+                .timeout(timeout)
+                .build());
+        this.conflicts = Counter.builder("till.inventory.lock.conflicts")
+                .description("attempts that found the product row locked (SQLSTATE 55P03)")
+                .register(meters);
+        this.retries = Counter.builder("till.inventory.lock.retries")
+                .description("transactions run again after a lock conflict")
+                .register(meters);
+        this.exhausted = Counter.builder("till.inventory.lock.exhausted")
+                .description("writes that gave up because the row stayed locked through the retry budget")
+                .register(meters);
+    }
+
+    /**
+     * Runs {@code work} in a new transaction that first locks the product row; {@code work} gets the locked
+     * product, or empty when there is none. The whole transaction is retried on a lock conflict, so {@code work}
+     * must do nothing outside the database that it could not repeat.
+     */
+    public <T extends @Nullable Object> T write(String productId, Function<Optional<Product>, T> work) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("the locked write path owns its transaction: call it outside of one");
+        }
+        AtomicInteger attempts = new AtomicInteger();
+        try {
+            return retry.execute(() -> {
+                if (attempts.getAndIncrement() > 0) {
+                    retries.increment();
+                }
+                try {
+                    return tx.execute(status -> work.apply(lock(productId)));
+                } catch (RuntimeException e) {
+                    if (isLockNotAvailable(e)) {
+                        conflicts.increment();
+                        log.debug("product {} is locked by another writer (attempt {})", productId, attempts.get());
+                    }
+                    throw e;
+                }
+            });
+        } catch (RetryException e) {
+            Throwable last = e.getCause();
+            if (isLockNotAvailable(last)) {
+                exhausted.increment();
+                log.warn("product {} stayed locked through {} attempts; giving up", productId, attempts.get());
+                throw new LockUnavailableException(productId, attempts.get(), last);
+            }
+            if (last instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (last instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(last);
+        }
+    }
+
+    /**
+     * {@link #write} for a message: applies {@code work} only on the first delivery of {@code message}, recorded
+     * in the inbox in the same transaction. The lock comes first, so the inbox check and the change it guards see
+     * the same serialised state.
+     */
+    public void writeOnce(CloudEvent message, String productId, Consumer<Optional<Product>> work) {
+        write(productId, product -> {
+            if (inbox.firstDelivery(message)) {
+                work.accept(product);
+            }
+            return null;
+        });
+    }
+
+    private Optional<Product> lock(String productId) {
+        return jdbc.sql("""
+                        SELECT product_id, name, price_minor, on_hand, reserved, version
+                        FROM products
+                        WHERE product_id = ?
+                        FOR UPDATE NOWAIT
+                        """).param(productId).query(Products::map).optional();
+    }
+
+    /** Reads the SQLState along the cause chain; exception translation alone may hide or rename it. */
+    static boolean isLockNotAvailable(@Nullable Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,96 @@
+package till.inventory.product;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import till.contracts.inventory.StockLevelChanged;
+import till.platform.kafka.Topics;
+import till.platform.outbox.Outbox;
+
+/**
+ * The {@code products} table. Writes are only called from inside {@link ProductLocks#write}, on a row that the
+ * caller holds locked; every write moves the version, and every stock change emits {@link StockLevelChanged}.
+ */
+@Component
+public class Products {
+
+    static final String COLUMNS = "product_id, name, price_minor, on_hand, reserved, version";
+
+    private final JdbcClient jdbc;
+    private final Outbox outbox;
+
+    Products(JdbcClient jdbc, Outbox outbox) {
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+    }
+
+    /** A plain read, for GET: no lock, the committed state. */
+    public Optional<Product> find(String productId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM products WHERE product_id = ?")
+                .param(productId)
+                .query(Products::map)
+                .optional();
+    }
+
+    /** Inserts a new product; empty when a concurrent create of the same id committed first. */
+    Optional<Product> insert(String productId, String name, long priceMinor, long onHand) {
+        int inserted = jdbc.sql("""
+                        INSERT INTO products (product_id, name, price_minor, on_hand, reserved, version)
+                        VALUES (?, ?, ?, ?, 0, 1)
+                        ON CONFLICT (product_id) DO NOTHING
+                        """).params(productId, name, priceMinor, onHand).update();
+        if (inserted == 0) {
+            return Optional.empty();
+        }
+        Product created = new Product(productId, name, priceMinor, new Stock(onHand, 0), 1);
+        emitStockLevel(created, "created");
+        return Optional.of(created);
+    }
+
+    /** Writes name, price and stock of a locked product in one statement; emits a stock event when stock moved. */
+    Product update(Product locked, String name, long priceMinor, Stock stock, String cause) {
+        jdbc.sql("""
+                        UPDATE products
+                        SET name = ?, price_minor = ?, on_hand = ?, reserved = ?, version = version + 1
+                        WHERE product_id = ?
+                        """)
+                .params(name, priceMinor, stock.onHand(), stock.reserved(), locked.productId())
+                .update();
+        Product updated = new Product(locked.productId(), name, priceMinor, stock, locked.version() + 1);
+        if (!stock.equals(locked.stock())) {
+            emitStockLevel(updated, cause);
+        }
+        return updated;
+    }
+
+    /** Moves the stock of a locked product; {@code cause} says why, for the {@link StockLevelChanged} fact. */
+    public Product changeStock(Product locked, Stock stock, String cause) {
+        return update(locked, locked.name(), locked.priceMinor(), stock, cause);
+    }
+
+    private void emitStockLevel(Product product, String cause) {
+        Stock stock = product.stock();
+        outbox.append(
+                Topics.INVENTORY_EVENTS,
+                product.productId(),
+                StockLevelChanged.TYPE,
+                new StockLevelChanged(
+                        product.productId(),
+                        stock.onHand(),
+                        stock.reserved(),
+                        stock.available(),
+                        product.version(),
+                        cause));
+    }
+
+    static Product map(ResultSet rs, int row) throws SQLException {
+        return new Product(
+                rs.getString("product_id"),
+                rs.getString("name"),
+                rs.getLong("price_minor"),
+                new Stock(rs.getLong("on_hand"), rs.getLong("reserved")),
+                rs.getLong("version"));
+    }
+}

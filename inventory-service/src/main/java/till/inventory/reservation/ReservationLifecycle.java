@@ -1,0 +1,207 @@
+package till.inventory.reservation;
+
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import till.contracts.inventory.CommitStock;
+import till.contracts.inventory.ReleaseStock;
+import till.contracts.inventory.ReserveStock;
+import till.contracts.inventory.StockCommitRefused;
+import till.contracts.inventory.StockCommitted;
+import till.contracts.inventory.StockRejected;
+import till.contracts.inventory.StockRejectionReason;
+import till.contracts.inventory.StockReleased;
+import till.contracts.inventory.StockReserved;
+import till.inventory.product.Product;
+import till.inventory.product.ProductLocks;
+import till.inventory.product.Products;
+import till.platform.cloudevents.CloudEvent;
+import till.platform.kafka.Topics;
+import till.platform.outbox.Outbox;
+
+/**
+ * Reserve, commit and release, each idempotent per (checkout, product): whatever order and however often the
+ * saga's commands arrive, the outcome is that of each command once, in order. Every decision and its reply
+ * commit together under the product's lock.
+ */
+@Component
+public class ReservationLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ReservationLifecycle.class);
+
+    private final ProductLocks locks;
+    private final Products products;
+    private final Reservations reservations;
+    private final Outbox outbox;
+
+    ReservationLifecycle(ProductLocks locks, Products products, Reservations reservations, Outbox outbox) {
+        this.locks = locks;
+        this.products = products;
+        this.reservations = reservations;
+        this.outbox = outbox;
+    }
+
+    public void on(CloudEvent message, ReserveStock command) {
+        locks.writeOnce(message, command.productId(), locked -> reserve(command, locked));
+    }
+
+    public void on(CloudEvent message, CommitStock command) {
+        locks.writeOnce(message, command.productId(), locked -> commit(command, locked));
+    }
+
+    public void on(CloudEvent message, ReleaseStock command) {
+        locks.writeOnce(message, command.productId(), locked -> release(command, locked));
+    }
+
+    private void reserve(ReserveStock command, Optional<Product> locked) {
+        String checkoutId = command.checkoutId();
+        if (locked.isEmpty()) {
+            reject(command, StockRejectionReason.UNKNOWN_PRODUCT);
+            return;
+        }
+        Product product = locked.get();
+        Optional<Reservation> existing = reservations.find(checkoutId, product.productId());
+        if (existing.isPresent()) {
+            Reservation reservation = existing.get();
+            if (reservation.state() == Reservation.State.RELEASED) {
+                // The checkout's release came first: a late reservation must not resurrect it.
+                reject(command, StockRejectionReason.ALREADY_RELEASED);
+            } else {
+                // A second reserve for the same checkout is the same reservation: answer it again.
+                if (reservation.quantity() != command.quantity()) {
+                    log.warn(
+                            "checkout {} asked again for {} of {} but holds a reservation of {}; answering that",
+                            checkoutId,
+                            command.quantity(),
+                            product.productId(),
+                            reservation.quantity());
+                }
+                replyReserved(reservation);
+            }
+            return;
+        }
+        if (!product.stock().canReserve(command.quantity())) {
+            reject(command, StockRejectionReason.OUT_OF_STOCK);
+            return;
+        }
+        products.changeStock(product, product.stock().reserve(command.quantity()), "reserved for " + checkoutId);
+        Reservation reservation = new Reservation(
+                checkoutId, product.productId(), command.quantity(), product.priceMinor(), Reservation.State.RESERVED);
+        reservations.insert(reservation);
+        replyReserved(reservation);
+    }
+
+    private void commit(CommitStock command, Optional<Product> locked) {
+        String checkoutId = command.checkoutId();
+        Optional<Reservation> existing = locked.flatMap(p -> reservations.find(checkoutId, p.productId()));
+        if (locked.isEmpty() || existing.isEmpty()) {
+            refuseCommit(command, locked.isEmpty() ? "UNKNOWN_PRODUCT" : "NO_RESERVATION");
+            return;
+        }
+        Product product = locked.get();
+        Reservation reservation = existing.get();
+        switch (reservation.state()) {
+            case RESERVED -> {
+                products.changeStock(product, product.stock().commit(reservation.quantity()), "sold to " + checkoutId);
+                reservations.moveTo(reservation, Reservation.State.COMMITTED);
+                replyCommitted(reservation);
+            }
+            case COMMITTED -> replyCommitted(reservation);
+            case RELEASED -> refuseCommit(command, "RELEASED");
+        }
+    }
+
+    private void release(ReleaseStock command, Optional<Product> locked) {
+        String checkoutId = command.checkoutId();
+        if (locked.isEmpty()) {
+            // Nothing can have been reserved, and no marker can be left for a product that does not exist.
+            replyReleased(checkoutId, command.productId(), 0);
+            return;
+        }
+        Product product = locked.get();
+        Optional<Reservation> existing = reservations.find(checkoutId, product.productId());
+        if (existing.isEmpty()) {
+            // The release overtook its reservation: leave a marker so the late reservation is refused.
+            reservations.insert(new Reservation(
+                    checkoutId, product.productId(), 0, product.priceMinor(), Reservation.State.RELEASED));
+            replyReleased(checkoutId, product.productId(), 0);
+            return;
+        }
+        Reservation reservation = existing.get();
+        switch (reservation.state()) {
+            case RESERVED -> {
+                products.changeStock(
+                        product, product.stock().release(reservation.quantity()), "released by " + checkoutId);
+                reservations.moveTo(reservation, Reservation.State.RELEASED);
+                replyReleased(checkoutId, product.productId(), reservation.quantity());
+            }
+            case RELEASED -> replyReleased(checkoutId, product.productId(), reservation.quantity());
+            case COMMITTED -> {
+                // A sale is final here: only a return (with its refund id) brings units back. Nothing changes;
+                // the reply says nothing was given back (quantity 0) so the saga is not left waiting.
+                log.warn(
+                        "release for checkout {} of product {} arrived after its commit; the sale stands",
+                        checkoutId,
+                        product.productId());
+                replyReleased(checkoutId, product.productId(), 0);
+            }
+        }
+    }
+
+    private void replyReserved(Reservation reservation) {
+        outbox.append(
+                Topics.CHECKOUT_REPLIES,
+                reservation.checkoutId(),
+                StockReserved.TYPE,
+                new StockReserved(
+                        reservation.checkoutId(),
+                        reservation.productId(),
+                        Math.toIntExact(reservation.quantity()),
+                        reservation.unitPriceMinor()));
+    }
+
+    private void reject(ReserveStock command, StockRejectionReason reason) {
+        log.info(
+                "reservation of {} x {} for checkout {} rejected: {}",
+                command.quantity(),
+                command.productId(),
+                command.checkoutId(),
+                reason);
+        outbox.append(
+                Topics.CHECKOUT_REPLIES,
+                command.checkoutId(),
+                StockRejected.TYPE,
+                new StockRejected(command.checkoutId(), command.productId(), reason));
+    }
+
+    private void replyCommitted(Reservation reservation) {
+        outbox.append(
+                Topics.CHECKOUT_REPLIES,
+                reservation.checkoutId(),
+                StockCommitted.TYPE,
+                new StockCommitted(
+                        reservation.checkoutId(), reservation.productId(), Math.toIntExact(reservation.quantity())));
+    }
+
+    private void refuseCommit(CommitStock command, String reason) {
+        log.warn(
+                "commit for checkout {} of product {} refused ({}): nothing changed",
+                command.checkoutId(),
+                command.productId(),
+                reason);
+        outbox.append(
+                Topics.CHECKOUT_REPLIES,
+                command.checkoutId(),
+                StockCommitRefused.TYPE,
+                new StockCommitRefused(command.checkoutId(), command.productId(), reason));
+    }
+
+    private void replyReleased(String checkoutId, String productId, long quantity) {
+        outbox.append(
+                Topics.CHECKOUT_REPLIES,
+                checkoutId,
+                StockReleased.TYPE,
+                new StockReleased(checkoutId, productId, Math.toIntExact(quantity)));
+    }
+}

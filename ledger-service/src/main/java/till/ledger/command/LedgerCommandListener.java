@@ -1,0 +1,178 @@
+package till.ledger.command;
+
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import till.contracts.ledger.ChargePosted;
+import till.contracts.ledger.ChargeRejected;
+import till.contracts.ledger.ChargeReversed;
+import till.contracts.ledger.PostCharge;
+import till.contracts.ledger.PostRefund;
+import till.contracts.ledger.RecordPayment;
+import till.contracts.ledger.RefundPosted;
+import till.contracts.ledger.ReverseCharge;
+import till.ledger.posting.Entry;
+import till.ledger.posting.Ledger;
+import till.ledger.posting.PostingResult;
+import till.ledger.posting.PostingResult.AlreadyPosted;
+import till.ledger.posting.PostingResult.Appended;
+import till.ledger.posting.PostingResult.Refused;
+import till.ledger.posting.PostingResult.ReversedBeforeCharge;
+import till.ledger.posting.ReferenceConflictException;
+import till.platform.cloudevents.CloudEvent;
+import till.platform.cloudevents.InvalidMessageException;
+import till.platform.inbox.Inbox;
+import till.platform.kafka.InboundMessages;
+import till.platform.kafka.Topics;
+import till.platform.outbox.Outbox;
+
+/**
+ * Applies {@code ledger.commands}, keyed by customer id, each exactly once: the inbox row, the entry and the
+ * reply to checkout commit in one transaction. A duplicate (same id) is skipped by the inbox; a repeat under
+ * a new id finds its entry by business key and gets the same reply again. Invalid messages go to the DLT.
+ */
+@Component
+class LedgerCommandListener {
+
+    private static final Logger log = LoggerFactory.getLogger(LedgerCommandListener.class);
+
+    private final InboundMessages messages;
+    private final Inbox inbox;
+    private final Outbox outbox;
+    private final Ledger ledger;
+    private final TransactionTemplate tx;
+
+    LedgerCommandListener(InboundMessages messages, Inbox inbox, Outbox outbox, Ledger ledger, TransactionTemplate tx) {
+        this.messages = messages;
+        this.inbox = inbox;
+        this.outbox = outbox;
+        this.ledger = ledger;
+        this.tx = tx;
+    }
+
+    @KafkaListener(topics = Topics.LEDGER_COMMANDS)
+    void on(ConsumerRecord<String, String> record) {
+        try {
+            CloudEvent event = messages.read(record);
+            switch (event.type()) {
+                case PostCharge.TYPE -> {
+                    PostCharge command = data(event, PostCharge.class, PostCharge::customerId);
+                    applyOnce(event, () -> on(command));
+                }
+                case ReverseCharge.TYPE -> {
+                    ReverseCharge command = data(event, ReverseCharge.class, ReverseCharge::customerId);
+                    applyOnce(event, () -> on(command));
+                }
+                case PostRefund.TYPE -> {
+                    PostRefund command = data(event, PostRefund.class, PostRefund::customerId);
+                    applyOnce(event, () -> on(command));
+                }
+                case RecordPayment.TYPE -> {
+                    RecordPayment command = data(event, RecordPayment.class, RecordPayment::customerId);
+                    applyOnce(event, () -> on(command));
+                }
+                default ->
+                    throw new InvalidMessageException(
+                            "unknown message type '" + event.type() + "' on " + Topics.LEDGER_COMMANDS);
+            }
+        } finally {
+            messages.done();
+        }
+    }
+
+    private <T> T data(CloudEvent event, Class<T> type, Function<T, String> customerId) {
+        T command = messages.data(event, type);
+        if (!customerId.apply(command).equals(event.subject())) {
+            throw new InvalidMessageException("data.customerId '" + customerId.apply(command)
+                    + "' differs from the subject '" + event.subject() + "'");
+        }
+        return command;
+    }
+
+    private void applyOnce(CloudEvent event, Runnable apply) {
+        tx.executeWithoutResult(status -> {
+            if (inbox.firstDelivery(event)) {
+                try {
+                    apply.run();
+                } catch (ReferenceConflictException e) {
+                    // The same checkout, refund or payment id on another customer: no retry can fix that.
+                    throw new InvalidMessageException(e.getMessage(), e);
+                }
+            }
+        });
+    }
+
+    void on(PostCharge command) {
+        PostingResult result = ledger.charge(command.customerId(), command.checkoutId(), command.amountMinor());
+        switch (result) {
+            case Appended(Entry entry) -> chargePosted(command, entry);
+            case AlreadyPosted(Entry entry) -> chargePosted(command, entry);
+            case Refused(var reason) -> {
+                log.info("charge for checkout {} rejected: {}", command.checkoutId(), reason);
+                reply(
+                        command.checkoutId(),
+                        ChargeRejected.TYPE,
+                        new ChargeRejected(command.checkoutId(), command.customerId(), reason));
+            }
+            case ReversedBeforeCharge marker -> throw new IllegalStateException("a charge leaves no marker");
+        }
+    }
+
+    private void chargePosted(PostCharge command, Entry sale) {
+        reply(
+                command.checkoutId(),
+                ChargePosted.TYPE,
+                new ChargePosted(
+                        command.checkoutId(), command.customerId(), sale.amountMinor(), sale.balanceAfterMinor()));
+    }
+
+    void on(ReverseCharge command) {
+        long reversedMinor = switch (ledger.reverse(command.customerId(), command.checkoutId())) {
+            case Appended(Entry entry) -> -entry.amountMinor();
+            case AlreadyPosted(Entry entry) -> -entry.amountMinor();
+            case ReversedBeforeCharge marker -> 0L;
+            case Refused refused -> throw new IllegalStateException("a reversal is never refused");
+        };
+        reply(
+                command.checkoutId(),
+                ChargeReversed.TYPE,
+                new ChargeReversed(command.checkoutId(), command.customerId(), reversedMinor));
+    }
+
+    void on(PostRefund command) {
+        switch (ledger.refund(command.customerId(), command.refundId(), command.amountMinor())) {
+            case Appended(Entry entry) -> refundPosted(command, entry);
+            case AlreadyPosted(Entry entry) -> refundPosted(command, entry);
+            case Refused(var reason) ->
+                throw new InvalidMessageException("refund " + command.refundId() + " cannot be posted: " + reason);
+            case ReversedBeforeCharge marker -> throw new IllegalStateException("a refund leaves no marker");
+        }
+    }
+
+    private void refundPosted(PostRefund command, Entry refund) {
+        reply(
+                command.checkoutId(),
+                RefundPosted.TYPE,
+                new RefundPosted(
+                        command.refundId(), command.checkoutId(), command.customerId(), -refund.amountMinor()));
+    }
+
+    void on(RecordPayment command) {
+        // No reply: a payment is not part of a checkout; the EntryPosted fact announces it.
+        switch (ledger.pay(command.customerId(), command.paymentId(), command.amountMinor())) {
+            case Appended appended -> {}
+            case AlreadyPosted repeated -> {}
+            case Refused(var reason) ->
+                throw new InvalidMessageException("payment " + command.paymentId() + " cannot be recorded: " + reason);
+            case ReversedBeforeCharge marker -> throw new IllegalStateException("a payment leaves no marker");
+        }
+    }
+
+    private void reply(String checkoutId, String type, Object reply) {
+        outbox.append(Topics.CHECKOUT_REPLIES, checkoutId, type, reply);
+    }
+}

@@ -1,0 +1,37 @@
+package till.ledger.posting;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import till.platform.AdvisoryLockSpace;
+
+/**
+ * The customer's posting lock: a transaction-scoped PostgreSQL advisory lock, released by commit or rollback,
+ * so no lock can outlive its transaction on a pooled connection.
+ */
+@Component
+class AdvisoryCustomerLock implements CustomerLock {
+
+    private final JdbcClient jdbc;
+
+    AdvisoryCustomerLock(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void lockForRestOfTransaction(String customerId) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            // Outside a transaction the xact lock would be released as soon as the statement ends.
+            throw new IllegalStateException("the customer lock is taken only inside the posting transaction");
+        }
+        // The two-int form pg_advisory_xact_lock(space, key): the first int is the namespace
+        // AdvisoryLockSpace.LEDGER_CUSTOMER (0x71110002), which no other lock in Till uses, so a customer key can
+        // never collide with the outbox relay's lock or anyone else's. The key is hashtext(customer_id): two
+        // customers whose ids hash alike merely wait for each other, which costs time, never correctness.
+        jdbc.sql("SELECT pg_advisory_xact_lock(:space, hashtext(:customerId))")
+                .param("space", AdvisoryLockSpace.LEDGER_CUSTOMER)
+                .param("customerId", customerId)
+                .query((rs, row) -> Boolean.TRUE)
+                .single();
+    }
+}
