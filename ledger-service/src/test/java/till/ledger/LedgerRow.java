@@ -9,14 +9,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public record LedgerRow(long entryId, String kind, long amountMinor, long balanceAfterMinor, String reference) {
 
     public static List<LedgerRow> of(JdbcClient jdbc, String customerId) {
-        return jdbc.sql(
-                        """
+        return jdbc.sql("""
                         SELECT entry_id, kind, amount_minor, balance_after_minor, reference
                         FROM entries WHERE customer_id = ? ORDER BY entry_id
-                        """)
-                .param(customerId)
-                .query(LedgerRow.class)
-                .list();
+                        """).param(customerId).query(LedgerRow.class).list();
     }
 
     /** Each balance_after follows from the one before, the first from 0; returns the final balance. */

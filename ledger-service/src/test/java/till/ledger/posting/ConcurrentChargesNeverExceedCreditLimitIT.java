@@ -35,9 +35,11 @@ class ConcurrentChargesNeverExceedCreditLimitIT extends LedgerIntegrationTest {
         String customer = newCustomer(1_000);
 
         // 40 charges of 100 and 10 payments of 100 released together; odd racers pay.
-        List<PostingResult> results = Race.run(50, i -> i % 5 == 1
-                ? ledger.pay(customer, customer + "-payment-" + i, 100)
-                : ledger.charge(customer, customer + "-checkout-" + i, 100));
+        List<PostingResult> results = Race.run(
+                50,
+                i -> i % 5 == 1
+                        ? ledger.pay(customer, customer + "-payment-" + i, 100)
+                        : ledger.charge(customer, customer + "-checkout-" + i, 100));
 
         assertThat(results).noneMatch(PostingResult.AlreadyPosted.class::isInstance);
         List<LedgerRow> rows = entries(customer);
@@ -76,10 +78,10 @@ class ConcurrentChargesNeverExceedCreditLimitIT extends LedgerIntegrationTest {
         String customer = newCustomer(500);
         ledger.charge(customer, customer + "-a", 100);
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc.sql(
-                                "UPDATE entries SET amount_minor = 1 WHERE customer_id = ?")
-                        .param(customer)
-                        .update())
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> jdbc.sql("UPDATE entries SET amount_minor = 1 WHERE customer_id = ?")
+                                .param(customer)
+                                .update())
                 .hasMessageContaining("append-only");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc.sql("DELETE FROM entries WHERE customer_id = ?")
                         .param(customer)

@@ -56,8 +56,7 @@ class CustomersDoNotWaitForEachOtherIT extends LedgerIntegrationTest {
     }
 
     private long waitingForCustomerLocks() {
-        return jdbc.sql(
-                        """
+        return jdbc.sql("""
                         SELECT count(*) FROM pg_locks
                         WHERE locktype = 'advisory' AND NOT granted AND classid::bigint = :space
                           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())

@@ -11,7 +11,6 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
-import till.ledger.LedgerRow;
 import till.ledger.Race;
 import till.ledger.customer.Customers;
 import till.platform.invariants.InvariantsEndpoint;
@@ -75,9 +74,10 @@ class UnlockedPostingIsCaughtByTheInvariantsIT {
         InvariantsEndpoint.Report report = invariants.report();
         assertThat(report.sound()).isFalse();
         assertThat(report.violations())
-                .anyMatch(v -> v.invariant().startsWith("every customer's balance")
-                        && v.detail().startsWith("customer " + caught + ":"));
-        List<LedgerRow> rows = LedgerRow.of(jdbc, caught);
-        assertThat(LedgerRow.sum(rows)).as("lost updates let more than the limit through").isGreaterThan(1_000);
+                .filteredOn(v -> v.detail().startsWith("customer " + caught))
+                .isNotEmpty()
+                .allMatch(v -> v.invariant().startsWith("every customer's balance")
+                        || v.invariant().startsWith("every entry's balance_after")
+                        || v.invariant().startsWith("no SALE entry"));
     }
 }
