@@ -66,17 +66,19 @@ class TillStackIT {
 
     @Test
     void fiftyCashiersRacingForTheLastUnitSellItExactlyOnce() {
-        LastItemRace.Result result = new LastItemRace(client, checkout, inventory, ledger).run(50, Duration.ofSeconds(90));
+        LastItemRace.Result result =
+                new LastItemRace(client, checkout, inventory, ledger).run(50, Duration.ofSeconds(90));
 
         System.out.println(result.table());
-        assertThat(result.outcomes()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("CONFIRMED", 1, "REJECTED OUT_OF_STOCK", 49));
+        assertThat(result.outcomes())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("CONFIRMED", 1, "REJECTED OUT_OF_STOCK", 49));
         assertThat(result.onHand()).isZero();
         assertThat(result.reserved()).isZero();
         assertThat(result.chargedMinor()).isEqualTo(result.priceMinor());
-        assertThat(result.checks()).allSatisfy(check -> assertThat(check.held())
-                .as(check.what() + ": " + check.detail())
-                .isTrue());
+        assertThat(result.checks())
+                .allSatisfy(check -> assertThat(check.held())
+                        .as(check.what() + ": " + check.detail())
+                        .isTrue());
     }
 
     @Test
@@ -105,15 +107,28 @@ class TillStackIT {
 
         JsonNode result = checkoutAndAwait(
                 customer,
-                List.of(Map.of("productId", known, "quantity", 2), Map.of("productId", "no-such-product-" + UUID.randomUUID(), "quantity", 1)));
+                List.of(
+                        Map.of("productId", known, "quantity", 2),
+                        Map.of("productId", "no-such-product-" + UUID.randomUUID(), "quantity", 1)));
 
         assertThat(result.get("status").asString()).isEqualTo("REJECTED");
         assertThat(result.get("reason").asString()).isEqualTo("UNKNOWN_PRODUCT");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                        client.get(inventory + "/api/products/" + known).body().get("reserved").asLong())
-                .isZero());
-        assertThat(client.get(inventory + "/api/products/" + known).body().get("onHand").asLong()).isEqualTo(3);
-        assertThat(client.get(ledger + "/api/customers/" + customer).body().get("balanceMinor").asLong()).isZero();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(client.get(inventory + "/api/products/" + known)
+                                .body()
+                                .get("reserved")
+                                .asLong())
+                        .isZero());
+        assertThat(client.get(inventory + "/api/products/" + known)
+                        .body()
+                        .get("onHand")
+                        .asLong())
+                .isEqualTo(3);
+        assertThat(client.get(ledger + "/api/customers/" + customer)
+                        .body()
+                        .get("balanceMinor")
+                        .asLong())
+                .isZero();
     }
 
     @Test
@@ -153,7 +168,8 @@ class TillStackIT {
         assertThat(first.status()).isEqualTo(202);
         assertThat(again.status()).isEqualTo(202);
         assertThat(again.body().get("checkoutId")).isEqualTo(first.body().get("checkoutId"));
-        assertThat(again.raw().headers().firstValue("Location")).isEqualTo(first.raw().headers().firstValue("Location"));
+        assertThat(again.raw().headers().firstValue("Location"))
+                .isEqualTo(first.raw().headers().firstValue("Location"));
         assertThat(changed.status()).isEqualTo(422);
     }
 
@@ -168,13 +184,15 @@ class TillStackIT {
                 Map.of("customerId", "c", "lines", List.of(Map.of("productId", "p", "quantity", 1))),
                 Map.of());
         TillClient.Response notJson = client.post(
-                checkout + "/api/checkouts", "{\"customerId\": \"c\", \"lines\": [{\"productId\": \"p\", \"quantity\": \"many\"}]}",
+                checkout + "/api/checkouts",
+                "{\"customerId\": \"c\", \"lines\": [{\"productId\": \"p\", \"quantity\": \"many\"}]}",
                 Map.of("Idempotency-Key", UUID.randomUUID().toString()));
 
         assertThat(badQuantity.status()).isEqualTo(400);
-        assertThat(badQuantity.raw().headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
-        assertThat(badQuantity.body().get("errors").get(0).get("field").asString()).isEqualTo("lines[0].quantity");
+        assertThat(badQuantity.raw().headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(badQuantity.body().get("errors").get(0).get("field").asString())
+                .isEqualTo("lines[0].quantity");
         assertThat(noKey.status()).isEqualTo(400);
         assertThat(noKey.body().get("errors").get(0).get("field").asString()).isEqualTo("Idempotency-Key");
         assertThat(notJson.status()).isEqualTo(400);
@@ -200,9 +218,8 @@ class TillStackIT {
         assertThat(header(deadLetters.getFirst(), "kafka_dlt-original-topic")).isEqualTo("inventory.commands");
 
         List<ConsumerRecord<String, String>> commands = readAll("inventory.commands", product, 3);
-        List<ConsumerRecord<String, String>> events = commands.stream()
-                .filter(r -> r.value().startsWith("{"))
-                .toList();
+        List<ConsumerRecord<String, String>> events =
+                commands.stream().filter(r -> r.value().startsWith("{")).toList();
         assertThat(events).hasSize(2);
         for (ConsumerRecord<String, String> record : events) {
             JsonNode event = json.readTree(record.value());
@@ -211,14 +228,17 @@ class TillStackIT {
             assertThat(event.get("data").get("productId").asString()).isEqualTo(product);
             assertThat(header(record, "traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
         }
-        assertThat(events).extracting(r -> json.readTree(r.value()).get("type").asString())
+        assertThat(events)
+                .extracting(r -> json.readTree(r.value()).get("type").asString())
                 .containsExactly("till.inventory.ReserveStock", "till.inventory.CommitStock");
     }
 
     private String product(long priceMinor, int onHand) {
         String id = "product-" + UUID.randomUUID();
         TillClient.Response response = client.put(
-                inventory + "/api/products/" + id, Map.of("name", "Product " + id, "priceMinor", priceMinor, "onHand", onHand), Map.of());
+                inventory + "/api/products/" + id,
+                Map.of("name", "Product " + id, "priceMinor", priceMinor, "onHand", onHand),
+                Map.of());
         assertThat(response.status()).as(response.body().toString()).isEqualTo(201);
         return id;
     }
@@ -226,7 +246,9 @@ class TillStackIT {
     private String customer(long creditLimitMinor) {
         String id = "customer-" + UUID.randomUUID();
         TillClient.Response response = client.put(
-                ledger + "/api/customers/" + id, Map.of("name", "Customer " + id, "creditLimitMinor", creditLimitMinor), Map.of());
+                ledger + "/api/customers/" + id,
+                Map.of("name", "Customer " + id, "creditLimitMinor", creditLimitMinor),
+                Map.of());
         assertThat(response.status()).as(response.body().toString()).isEqualTo(201);
         return id;
     }
@@ -239,7 +261,9 @@ class TillStackIT {
         assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
         String location = started.raw().headers().firstValue("Location").orElseThrow();
         return await().atMost(Duration.ofSeconds(45))
-                .until(() -> client.get(checkout + location).body(), c -> !"PENDING".equals(c.get("status").asString()));
+                .until(
+                        () -> client.get(checkout + location).body(),
+                        c -> !"PENDING".equals(c.get("status").asString()));
     }
 
     private KafkaProducer<String, String> producer() {

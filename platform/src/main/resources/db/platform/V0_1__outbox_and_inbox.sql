@@ -2,7 +2,7 @@
 
 -- The transactional outbox. Column names follow Debezium's outbox event router (id, aggregatetype,
 -- aggregateid, type, payload) so that moving to change-data capture is a connector configuration:
--- aggregatetype holds the destination topic, so the router's topic replacement can be '${routedByValue}'.
+-- aggregatetype holds the destination topic, so the router can route by it to the topic unchanged.
 CREATE TABLE outbox (
     seq           bigserial   PRIMARY KEY,          -- commit order per key: rows for one key are written under that key's lock
     id            uuid        NOT NULL UNIQUE,      -- the CloudEvent id, which consumers deduplicate on

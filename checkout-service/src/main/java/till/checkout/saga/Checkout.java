@@ -193,11 +193,7 @@ public final class Checkout {
 
     private void requestReversal() {
         charge = ChargeState.REVERSAL_REQUESTED;
-        send(
-                Topics.LEDGER_COMMANDS,
-                customerId,
-                ReverseCharge.TYPE,
-                new ReverseCharge(id.toString(), customerId));
+        send(Topics.LEDGER_COMMANDS, customerId, ReverseCharge.TYPE, new ReverseCharge(id.toString(), customerId));
     }
 
     private void send(String topic, String key, String type, Object data) {

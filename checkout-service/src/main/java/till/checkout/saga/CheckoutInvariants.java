@@ -23,8 +23,7 @@ class CheckoutInvariants implements InvariantCheck {
 
     @Override
     public List<String> violations() {
-        return jdbc.sql(
-                        """
+        return jdbc.sql("""
                         SELECT c.checkout_id, c.status, c.charge_state,
                                count(*) FILTER (WHERE l.state <> 'COMMITTED') AS uncommitted,
                                count(*) FILTER (WHERE l.state = 'COMMITTED') AS committed

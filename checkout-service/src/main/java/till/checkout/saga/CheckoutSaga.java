@@ -18,7 +18,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import till.checkout.timeline.Timeline;
-import till.platform.outbox.Outbox;
 
 /**
  * Runs each transition of a checkout in one transaction: lock the row, apply the rule, save, and write the
@@ -43,7 +42,7 @@ public class CheckoutSaga {
     }
 
     private final Checkouts checkouts;
-    private final Outbox outbox;
+    private final CheckoutMessages messages;
     private final Timeline timeline;
     private final Clock clock;
     private final Duration deadline;
@@ -51,12 +50,12 @@ public class CheckoutSaga {
 
     CheckoutSaga(
             Checkouts checkouts,
-            Outbox outbox,
+            CheckoutMessages messages,
             Timeline timeline,
             MeterRegistry meters,
             @Value("${till.checkout.deadline:30s}") Duration deadline) {
         this.checkouts = checkouts;
-        this.outbox = outbox;
+        this.messages = messages;
         this.timeline = timeline;
         this.clock = Clock.systemUTC();
         this.deadline = deadline;
@@ -68,9 +67,11 @@ public class CheckoutSaga {
         String fingerprint = fingerprint(customerId, items);
         List<CheckoutLine> lines = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            lines.add(new CheckoutLine(i, items.get(i).productId(), items.get(i).quantity(), null, LineState.REQUESTED));
+            lines.add(
+                    new CheckoutLine(i, items.get(i).productId(), items.get(i).quantity(), null, LineState.REQUESTED));
         }
-        Checkout checkout = Checkout.start(UUID.randomUUID(), customerId, clock.instant().plus(deadline), lines);
+        Checkout checkout =
+                Checkout.start(UUID.randomUUID(), customerId, clock.instant().plus(deadline), lines);
         if (!checkouts.insert(checkout, idempotencyKey, fingerprint)) {
             var existing = checkouts.byIdempotencyKey(idempotencyKey).orElseThrow();
             if (!existing.getValue().equals(fingerprint)) {
@@ -78,7 +79,7 @@ public class CheckoutSaga {
             }
             return new Started(checkouts.find(existing.getKey()).orElseThrow(), false);
         }
-        send(checkout);
+        messages.send(checkout);
         log.info("checkout {} started for customer {} with {} lines", checkout.id(), customerId, lines.size());
         return new Started(checkout, true);
     }
@@ -100,9 +101,12 @@ public class CheckoutSaga {
         timeline.record(checkoutId, Timeline.Direction.RECEIVED, messageId, type, data);
         reply.applyTo(checkout);
         checkouts.update(checkout);
-        send(checkout);
+        messages.send(checkout);
         if (checkout.status() != before) {
-            log.info("checkout {} is {}{}", checkoutId, checkout.status(),
+            log.info(
+                    "checkout {} is {}{}",
+                    checkoutId,
+                    checkout.status(),
                     checkout.reason() == null ? "" : " (" + checkout.reason() + ")");
         }
     }
@@ -122,7 +126,7 @@ public class CheckoutSaga {
             }
             checkout.timeOut(now);
             checkouts.update(checkout);
-            send(checkout);
+            messages.send(checkout);
             log.info("checkout {} is REJECTED (TIMED_OUT)", checkoutId);
         });
     }
@@ -131,16 +135,10 @@ public class CheckoutSaga {
         return clock.instant();
     }
 
-    private void send(Checkout checkout) {
-        for (Outgoing message : checkout.drain()) {
-            UUID id = outbox.append(message.topic(), message.key(), message.type(), message.data());
-            timeline.record(checkout.id(), Timeline.Direction.SENT, id.toString(), message.type(), message.data());
-        }
-    }
-
     private static String fingerprint(String customerId, List<Item> items) {
         StringBuilder canonical = new StringBuilder(customerId);
-        items.forEach(i -> canonical.append('\n').append(i.productId()).append('\t').append(i.quantity()));
+        items.forEach(
+                i -> canonical.append('\n').append(i.productId()).append('\t').append(i.quantity()));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));

@@ -30,8 +30,7 @@ public class Checkouts {
      * the unique index until the first commits. Returns false when the key already belongs to a checkout.
      */
     boolean insert(Checkout checkout, String idempotencyKey, String fingerprint) {
-        int inserted = jdbc.sql(
-                        """
+        int inserted = jdbc.sql("""
                         INSERT INTO checkouts (checkout_id, customer_id, status, charge_state, idempotency_key,
                                                request_fingerprint, deadline_at)
                         VALUES (:id, :customer, 'PENDING', 'NONE', :key, :fingerprint, :deadline)
@@ -47,12 +46,16 @@ public class Checkouts {
             return false;
         }
         for (CheckoutLine line : checkout.lines()) {
-            jdbc.sql(
-                            """
+            jdbc.sql("""
                             INSERT INTO checkout_lines (checkout_id, line_no, product_id, quantity, state)
                             VALUES (?, ?, ?, ?, ?)
                             """)
-                    .params(checkout.id(), line.lineNo(), line.productId(), line.quantity(), line.state().name())
+                    .params(
+                            checkout.id(),
+                            line.lineNo(),
+                            line.productId(),
+                            line.quantity(),
+                            line.state().name())
                     .update();
         }
         return true;
@@ -62,7 +65,8 @@ public class Checkouts {
     Optional<Map.Entry<UUID, String>> byIdempotencyKey(String idempotencyKey) {
         return jdbc.sql("SELECT checkout_id, request_fingerprint FROM checkouts WHERE idempotency_key = ?")
                 .param(idempotencyKey)
-                .query((rs, n) -> Map.entry(rs.getObject("checkout_id", UUID.class), rs.getString("request_fingerprint")))
+                .query((rs, n) ->
+                        Map.entry(rs.getObject("checkout_id", UUID.class), rs.getString("request_fingerprint")))
                 .optional();
     }
 
@@ -71,7 +75,7 @@ public class Checkouts {
     }
 
     /** Loads and row-locks a checkout: its replies and its deadline are applied one at a time. */
-    Optional<Checkout> lock(UUID id) {
+    public Optional<Checkout> lock(UUID id) {
         return load(id, "SELECT " + COLUMNS + " FROM checkouts WHERE checkout_id = ? FOR UPDATE");
     }
 
@@ -80,8 +84,7 @@ public class Checkouts {
      * for, so several checkout-service instances sweep side by side.
      */
     List<UUID> claimOverdue(Instant now, int limit) {
-        return jdbc.sql(
-                        """
+        return jdbc.sql("""
                         SELECT checkout_id FROM checkouts
                         WHERE status = 'PENDING' AND deadline_at < ? AND charge_state <> 'POSTED'
                         ORDER BY deadline_at
@@ -94,8 +97,7 @@ public class Checkouts {
     }
 
     void update(Checkout checkout) {
-        jdbc.sql(
-                        """
+        jdbc.sql("""
                         UPDATE checkouts
                         SET status = ?, reason = ?, charge_state = ?, total_minor = ?, updated_at = now()
                         WHERE checkout_id = ?
@@ -108,8 +110,7 @@ public class Checkouts {
                         checkout.id())
                 .update();
         for (CheckoutLine line : checkout.lines()) {
-            jdbc.sql(
-                            """
+            jdbc.sql("""
                             UPDATE checkout_lines SET state = ?, unit_price_minor = ?
                             WHERE checkout_id = ? AND product_id = ?
                             """)
@@ -123,8 +124,7 @@ public class Checkouts {
         if (row.isEmpty()) {
             return Optional.empty();
         }
-        List<CheckoutLine> lines = jdbc.sql(
-                        """
+        List<CheckoutLine> lines = jdbc.sql("""
                         SELECT line_no, product_id, quantity, unit_price_minor, state
                         FROM checkout_lines WHERE checkout_id = ? ORDER BY line_no
                         """)
@@ -174,7 +174,8 @@ public class Checkouts {
 
     /** Counts by status, for the invariants report and the demo. */
     Map<CheckoutStatus, Long> countByStatus() {
-        return jdbc.sql("SELECT status, count(*) AS n FROM checkouts GROUP BY status")
+        return jdbc
+                .sql("SELECT status, count(*) AS n FROM checkouts GROUP BY status")
                 .query((rs, n) -> Map.entry(CheckoutStatus.valueOf(rs.getString("status")), rs.getLong("n")))
                 .list()
                 .stream()

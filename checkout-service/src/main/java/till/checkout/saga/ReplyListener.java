@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import till.checkout.refund.RefundService;
 import till.contracts.inventory.StockCommitRefused;
 import till.contracts.inventory.StockCommitted;
 import till.contracts.inventory.StockRejected;
@@ -32,8 +33,11 @@ class ReplyListener {
     private final Inbox inbox;
     private final CheckoutSaga saga;
     private final TransactionTemplate tx;
+    private final RefundService refunds;
 
-    ReplyListener(InboundMessages messages, Inbox inbox, CheckoutSaga saga, TransactionTemplate tx) {
+    ReplyListener(
+            InboundMessages messages, Inbox inbox, CheckoutSaga saga, TransactionTemplate tx, RefundService refunds) {
+        this.refunds = refunds;
         this.messages = messages;
         this.inbox = inbox;
         this.saga = saga;
@@ -88,7 +92,8 @@ class ReplyListener {
             }
             case StockReturned.TYPE -> {
                 var m = messages.data(event, StockReturned.class);
-                yield new Applied(id(m.checkoutId()), m, c -> {});
+                yield new Applied(
+                        id(m.checkoutId()), m, c -> refunds.stockReturned(c, id(m.refundId()), m.productId()));
             }
             case ChargePosted.TYPE -> {
                 var m = messages.data(event, ChargePosted.class);
@@ -110,7 +115,7 @@ class ReplyListener {
             }
             case RefundPosted.TYPE -> {
                 var m = messages.data(event, RefundPosted.class);
-                yield new Applied(id(m.checkoutId()), m, c -> {});
+                yield new Applied(id(m.checkoutId()), m, c -> refunds.creditPosted(c, id(m.refundId())));
             }
             default -> throw new InvalidMessageException("unknown message type '" + event.type() + "'");
         };
@@ -120,7 +125,7 @@ class ReplyListener {
         try {
             return UUID.fromString(checkoutId);
         } catch (IllegalArgumentException e) {
-            throw new InvalidMessageException("checkoutId '" + checkoutId + "' is not a checkout id", e);
+            throw new InvalidMessageException("'" + checkoutId + "' is not a checkout or refund id", e);
         }
     }
 }

@@ -28,8 +28,7 @@ public class Timeline {
     }
 
     public void record(UUID checkoutId, Direction direction, String messageId, String type, Object data) {
-        jdbc.sql(
-                        """
+        jdbc.sql("""
                         INSERT INTO checkout_messages (checkout_id, direction, message_id, type, data)
                         VALUES (?, ?, ?, ?, CAST(? AS jsonb))
                         """)
@@ -38,8 +37,7 @@ public class Timeline {
     }
 
     public List<Entry> of(UUID checkoutId) {
-        return jdbc.sql(
-                        """
+        return jdbc.sql("""
                         SELECT at, direction, type, message_id, data::text AS data
                         FROM checkout_messages WHERE checkout_id = ? ORDER BY seq
                         """)

@@ -12,9 +12,9 @@ public final class DemoMain {
 
     public static void main(String[] args) {
         int cashiers = args.length > 0 ? Integer.parseInt(args[0]) : 50;
-        Path root = Path.of(System.getProperty("till.root", ".")).toAbsolutePath().normalize();
-        Stack.Options options = new Stack.Options(
-                root, root.resolve(".stack/demo"), false, 12, Duration.ofSeconds(30));
+        Path root =
+                Path.of(System.getProperty("till.root", ".")).toAbsolutePath().normalize();
+        Stack.Options options = new Stack.Options(root, root.resolve(".stack/demo"), false, 12, Duration.ofSeconds(30));
         boolean held;
         try (Stack stack = Stack.start(options, line -> System.out.println("till: " + line));
                 TillClient client = new TillClient()) {
@@ -28,7 +28,8 @@ public final class DemoMain {
                     .run(cashiers, Duration.ofSeconds(90));
             System.out.println(result.table());
             held = result.held();
-            System.out.println("till: stopping the stack (logs stay in " + root.relativize(options.workDir()) + "/logs)");
+            System.out.println(
+                    "till: stopping the stack (logs stay in " + root.relativize(options.workDir()) + "/logs)");
         }
         System.exit(held ? 0 : 1);
     }

@@ -48,8 +48,11 @@ public final class LastItemRace {
             out.append("  %-34s %6d%n".formatted("charged (sum of balances)", chargedMinor));
             out.append("  %-34s %6d ms%n%n".formatted("every sale final after", slowest.toMillis()));
             for (Check check : checks) {
-                out.append("  [%s] %s%s%n".formatted(
-                        check.held() ? " ok " : "FAIL", check.what(), check.held() ? "" : ": " + check.detail()));
+                out.append("  [%s] %s%s%n"
+                        .formatted(
+                                check.held() ? " ok " : "FAIL",
+                                check.what(),
+                                check.held() ? "" : ": " + check.detail()));
             }
             out.append("%n  every invariant held: %s%n".formatted(held() ? "YES" : "NO"));
             return out.toString();
@@ -72,17 +75,23 @@ public final class LastItemRace {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String productId = "last-espresso-machine-" + run;
         long price = 49_900;
-        expect(client.put(inventoryUrl + "/api/products/" + productId,
+        expect(
+                client.put(
+                        inventoryUrl + "/api/products/" + productId,
                         Map.of("name", "Espresso machine (display model)", "priceMinor", price, "onHand", 1),
                         Map.of()),
-                201, "create product");
+                201,
+                "create product");
         List<String> customers = new ArrayList<>();
         for (int i = 0; i < cashiers; i++) {
             String customerId = "customer-" + run + "-" + i;
-            expect(client.put(ledgerUrl + "/api/customers/" + customerId,
+            expect(
+                    client.put(
+                            ledgerUrl + "/api/customers/" + customerId,
                             Map.of("name", "Customer " + i, "creditLimitMinor", 1_000_000),
                             Map.of()),
-                    201, "create customer");
+                    201,
+                    "create customer");
             customers.add(customerId);
         }
 
@@ -96,7 +105,11 @@ public final class LastItemRace {
                     go.await();
                     TillClient.Response response = client.post(
                             checkoutUrl + "/api/checkouts",
-                            Map.of("customerId", customerId, "lines", List.of(Map.of("productId", productId, "quantity", 1))),
+                            Map.of(
+                                    "customerId",
+                                    customerId,
+                                    "lines",
+                                    List.of(Map.of("productId", productId, "quantity", 1))),
                             Map.of("Idempotency-Key", UUID.randomUUID().toString()));
                     expect(response, 202, "start checkout");
                     return response.body().get("checkoutId").asString();
@@ -129,17 +142,22 @@ public final class LastItemRace {
             outcomes.merge(outcome, 1, Integer::sum);
         }
 
-        JsonNode product = client.get(inventoryUrl + "/api/products/" + productId).body();
+        JsonNode product =
+                client.get(inventoryUrl + "/api/products/" + productId).body();
         long onHand = product.get("onHand").asLong();
         long reserved = product.get("reserved").asLong();
         long charged = 0;
         for (String customerId : customers) {
-            charged += client.get(ledgerUrl + "/api/customers/" + customerId).body().get("balanceMinor").asLong();
+            charged += client.get(ledgerUrl + "/api/customers/" + customerId)
+                    .body()
+                    .get("balanceMinor")
+                    .asLong();
         }
 
         List<Check> checks = new ArrayList<>();
         int confirmed = outcomes.getOrDefault("CONFIRMED", 0);
-        checks.add(new Check("every checkout ended CONFIRMED or REJECTED", unfinished == 0, unfinished + " still PENDING"));
+        checks.add(new Check(
+                "every checkout ended CONFIRMED or REJECTED", unfinished == 0, unfinished + " still PENDING"));
         checks.add(new Check("exactly one sale confirmed", confirmed == 1, confirmed + " confirmed"));
         checks.add(new Check(
                 "every other sale rejected OUT_OF_STOCK",
@@ -148,18 +166,23 @@ public final class LastItemRace {
         checks.add(new Check("stock on hand is 0", onHand == 0, "onHand " + onHand));
         checks.add(new Check("nothing left reserved", reserved == 0, "reserved " + reserved));
         checks.add(new Check("exactly one charge, for the price", charged == price, "charged " + charged));
-        for (var service : Map.of("checkout", checkoutUrl, "inventory", inventoryUrl, "ledger", ledgerUrl).entrySet()) {
-            JsonNode report = client.get(service.getValue() + "/actuator/invariants").body();
+        for (var service : Map.of("checkout", checkoutUrl, "inventory", inventoryUrl, "ledger", ledgerUrl)
+                .entrySet()) {
+            JsonNode report =
+                    client.get(service.getValue() + "/actuator/invariants").body();
             boolean sound = report.path("sound").asBoolean(false);
             checks.add(new Check(service.getKey() + "-service reports its invariants sound", sound, report.toString()));
         }
-        return new Result(cashiers, productId, outcomes, onHand, reserved, charged, price, slowest, List.copyOf(checks));
+        return new Result(
+                cashiers, productId, outcomes, onHand, reserved, charged, price, slowest, List.copyOf(checks));
     }
 
     private JsonNode awaitFinal(String checkoutId, Instant deadline) {
         while (true) {
-            JsonNode checkout = client.get(checkoutUrl + "/api/checkouts/" + checkoutId).body();
-            if (!"PENDING".equals(checkout.get("status").asString()) || Instant.now().isAfter(deadline)) {
+            JsonNode checkout =
+                    client.get(checkoutUrl + "/api/checkouts/" + checkoutId).body();
+            if (!"PENDING".equals(checkout.get("status").asString())
+                    || Instant.now().isAfter(deadline)) {
                 return checkout;
             }
             try {

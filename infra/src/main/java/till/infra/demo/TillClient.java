@@ -44,9 +44,7 @@ public final class TillClient implements AutoCloseable {
         try {
             HttpResponse<String> response =
                     http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isBlank()
-                    ? json.nullNode()
-                    : json.readTree(response.body());
+            JsonNode body = response.body().isBlank() ? json.nullNode() : json.readTree(response.body());
             return new Response(response.statusCode(), body, response);
         } catch (IOException e) {
             throw new IllegalStateException("request failed: " + e, e);

@@ -29,7 +29,8 @@ final class ChildProcess {
         this.log = log;
     }
 
-    static ChildProcess startJava(String name, List<String> jvmArgs, List<String> args, Map<String, String> env, Path log) {
+    static ChildProcess startJava(
+            String name, List<String> jvmArgs, List<String> args, Map<String, String> env, Path log) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dtill.parent-pid=" + ProcessHandle.current().pid());
@@ -37,9 +38,8 @@ final class ChildProcess {
         command.addAll(args);
         try {
             Files.createDirectories(log.getParent());
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(env);
             return new ChildProcess(name, builder.start(), log);
         } catch (IOException e) {
@@ -52,9 +52,8 @@ final class ChildProcess {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(
-                        name + " exited with " + process.exitValue() + " before it was ready; its log " + log
-                                + " ends:\n" + tail());
+                throw new IllegalStateException(name + " exited with " + process.exitValue()
+                        + " before it was ready; its log " + log + " ends:\n" + tail());
             }
             if (ready.getAsBoolean()) {
                 return;
@@ -66,7 +65,8 @@ final class ChildProcess {
                 throw new IllegalStateException("interrupted while waiting for " + name, e);
             }
         }
-        throw new IllegalStateException(name + " was not ready within " + timeout + "; its log " + log + " ends:\n" + tail());
+        throw new IllegalStateException(
+                name + " was not ready within " + timeout + "; its log " + log + " ends:\n" + tail());
     }
 
     String name() {

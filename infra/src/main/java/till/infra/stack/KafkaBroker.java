@@ -65,12 +65,22 @@ final class KafkaBroker {
         ChildProcess format = ChildProcess.startJava(
                 "kafka-storage-format",
                 jvm,
-                List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
+                List.of(
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "-t",
+                        Uuid.randomUuid().toString(),
+                        "-c",
+                        config.toString()),
                 Map.of(),
                 logs.resolve("kafka-format.log"));
         format.awaitReady(() -> !format.isAlive(), Duration.ofSeconds(60));
         ChildProcess broker = ChildProcess.startJava(
-                "kafka", jvm, List.of(KafkaMain.class.getName(), config.toString()), Map.of(), logs.resolve("kafka.log"));
+                "kafka",
+                jvm,
+                List.of(KafkaMain.class.getName(), config.toString()),
+                Map.of(),
+                logs.resolve("kafka.log"));
         KafkaBroker kafka = new KafkaBroker(port, broker);
         broker.awaitReady(kafka::answers, Duration.ofSeconds(90));
         return kafka;

@@ -20,7 +20,8 @@ import till.platform.kafka.Topics;
 public final class Stack implements AutoCloseable {
 
     /** Where to put things. {@code preferDefaultPorts}: the SPEC's ports when free (for people), else any. */
-    public record Options(Path root, Path workDir, boolean preferDefaultPorts, int partitions, Duration checkoutDeadline) {
+    public record Options(
+            Path root, Path workDir, boolean preferDefaultPorts, int partitions, Duration checkoutDeadline) {
 
         public static Options forPeople(Path root) {
             return new Options(root, root.resolve(".stack"), true, 12, Duration.ofSeconds(30));
@@ -53,8 +54,9 @@ public final class Stack implements AutoCloseable {
     private void startAll() {
         Path work = options.workDir();
         Path logs = work.resolve("logs");
-        List<String> databases =
-                List.of(TillService.Name.values()).stream().map(TillService.Name::id).toList();
+        List<String> databases = List.of(TillService.Name.values()).stream()
+                .map(TillService.Name::id)
+                .toList();
 
         say.accept("starting PostgreSQL ...");
         postgres = Postgres.start(work.resolve("postgres"), port(5432), databases);
@@ -77,7 +79,8 @@ public final class Stack implements AutoCloseable {
             env.put(prefix + "_DB_PASSWORD", name.id());
             env.put("TILL_TOPIC_PARTITIONS", String.valueOf(options.partitions()));
             env.put("TILL_CHECKOUT_DEADLINE", options.checkoutDeadline().toMillis() + "ms");
-            TillService service = new TillService(name, options.root(), port, env, logs.resolve(name.id() + "-service.log"));
+            TillService service =
+                    new TillService(name, options.root(), port, env, logs.resolve(name.id() + "-service.log"));
             service.start();
             services.put(name, service);
             stops.add(service::stop);

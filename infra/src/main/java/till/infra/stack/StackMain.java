@@ -9,7 +9,8 @@ public final class StackMain {
     private StackMain() {}
 
     public static void main(String[] args) throws InterruptedException {
-        Path root = Path.of(System.getProperty("till.root", ".")).toAbsolutePath().normalize();
+        Path root =
+                Path.of(System.getProperty("till.root", ".")).toAbsolutePath().normalize();
         Stack stack = Stack.start(Stack.Options.forPeople(root), line -> System.out.println("till: " + line));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -91,7 +91,8 @@ public final class TillService {
     }
 
     private boolean healthy() {
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(URI.create(url() + "/actuator/health"))
                             .timeout(Duration.ofSeconds(2))
@@ -114,8 +115,7 @@ public final class TillService {
                     .orElseThrow(() -> new IllegalStateException(
                             "no executable jar in " + target + ": build first with ./mvnw -DskipTests package"));
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "no " + target + ": build first with ./mvnw -DskipTests package", e);
+            throw new UncheckedIOException("no " + target + ": build first with ./mvnw -DskipTests package", e);
         }
     }
 }

@@ -32,7 +32,8 @@ public final class KafkaTool {
     private KafkaTool() {}
 
     public static void main(String[] args) throws Throwable {
-        if (args.length == 0 || !TOOLS.containsKey(args[0].replaceFirst("^kafka-", "").replaceFirst("\\.sh$", ""))) {
+        if (args.length == 0
+                || !TOOLS.containsKey(args[0].replaceFirst("^kafka-", "").replaceFirst("\\.sh$", ""))) {
             System.err.println("usage: ./run kafka <tool> [args]   tools: " + String.join(", ", TOOLS.keySet()));
             System.err.println("e.g.   ./run kafka console-consumer --topic inventory.commands --from-beginning");
             System.exit(2);
@@ -43,9 +44,8 @@ public final class KafkaTool {
             toolArgs.addAll(0, List.of("--bootstrap-server", bootstrapServers()));
         }
         try {
-            Class.forName(TOOLS.get(tool))
-                    .getMethod("main", String[].class)
-                    .invoke(null, (Object) toolArgs.toArray(String[]::new));
+            Class.forName(TOOLS.get(tool)).getMethod("main", String[].class).invoke(null, (Object)
+                    toolArgs.toArray(String[]::new));
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }

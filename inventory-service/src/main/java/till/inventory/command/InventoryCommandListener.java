@@ -1,16 +1,30 @@
 package till.inventory.command;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionStatus;
 import till.contracts.inventory.AdjustStock;
 import till.contracts.inventory.CommitStock;
 import till.contracts.inventory.ReleaseStock;
 import till.contracts.inventory.ReserveStock;
 import till.contracts.inventory.ReturnStock;
 import till.inventory.product.Adjustments;
+import till.inventory.product.Product;
+import till.inventory.product.ProductLocks;
+import till.inventory.product.Products;
 import till.inventory.refund.Returns;
 import till.inventory.reservation.ReservationLifecycle;
 import till.platform.cloudevents.CloudEvent;
@@ -18,66 +32,100 @@ import till.platform.cloudevents.InvalidMessageException;
 import till.platform.inbox.Inbox;
 import till.platform.kafka.InboundMessages;
 import till.platform.kafka.Topics;
+import till.platform.kafka.Tracing;
 
 /**
- * Reads {@code inventory.commands}: validates the envelope and the data, checks that the command is keyed by its
- * product (the partition key is what serialises a product's writes) and hands it to its feature. Anything
- * invalid throws {@link InvalidMessageException}, which the platform's error policy dead-letters at once;
- * nothing is skipped silently. Idempotency on the message id ({@link Inbox}) is applied under the product lock.
+ * Reads {@code inventory.commands} a poll at a time. Each record is validated (envelope, type, data, keyed by its
+ * product); the valid ones are grouped by product in arrival order and each product's group is applied in one
+ * transaction under one {@code FOR UPDATE NOWAIT} lock, so a hot product pays one lock and one commit per poll
+ * rather than per sale. Each message keeps its own idempotency (the inbox) and its own savepoint, so an invalid
+ * one changes nothing while the rest of its group applies.
+ *
+ * <p>Failures are reported with {@link BatchListenerFailedException} at the earliest failing record: the error
+ * policy dead-letters it (invalid) or retries from it (transient), and the records after it come again, where
+ * the inbox skips whatever was already applied. Nothing is skipped silently and per-product order holds.
  */
 @Component
 class InventoryCommandListener {
 
     static final String MDC_CHECKOUT_ID = "checkoutId";
 
+    /** A valid command, with its place in the poll. */
+    private record Command(int index, ConsumerRecord<String, String> record, CloudEvent message, Object data) {}
+
+    private record Failure(int index, RuntimeException cause) {}
+
     private final InboundMessages inbound;
+    private final Inbox inbox;
+    private final ProductLocks locks;
+    private final Products products;
     private final ReservationLifecycle reservations;
     private final Returns returns;
     private final Adjustments adjustments;
 
     InventoryCommandListener(
-            InboundMessages inbound, ReservationLifecycle reservations, Returns returns, Adjustments adjustments) {
+            InboundMessages inbound,
+            Inbox inbox,
+            ProductLocks locks,
+            Products products,
+            ReservationLifecycle reservations,
+            Returns returns,
+            Adjustments adjustments) {
         this.inbound = inbound;
+        this.inbox = inbox;
+        this.locks = locks;
+        this.products = products;
         this.reservations = reservations;
         this.returns = returns;
         this.adjustments = adjustments;
     }
 
-    @KafkaListener(id = "inventory-commands", topics = Topics.INVENTORY_COMMANDS)
-    void on(ConsumerRecord<String, String> record) {
-        try {
-            CloudEvent message = inbound.read(record);
-            switch (message.type()) {
-                case ReserveStock.TYPE -> {
-                    ReserveStock command = data(message, ReserveStock.class, ReserveStock::productId);
-                    MDC.put(MDC_CHECKOUT_ID, command.checkoutId());
-                    reservations.on(message, command);
-                }
-                case CommitStock.TYPE -> {
-                    CommitStock command = data(message, CommitStock.class, CommitStock::productId);
-                    MDC.put(MDC_CHECKOUT_ID, command.checkoutId());
-                    reservations.on(message, command);
-                }
-                case ReleaseStock.TYPE -> {
-                    ReleaseStock command = data(message, ReleaseStock.class, ReleaseStock::productId);
-                    MDC.put(MDC_CHECKOUT_ID, command.checkoutId());
-                    reservations.on(message, command);
-                }
-                case ReturnStock.TYPE -> {
-                    ReturnStock command = data(message, ReturnStock.class, ReturnStock::productId);
-                    MDC.put(MDC_CHECKOUT_ID, command.checkoutId());
-                    returns.on(message, command);
-                }
-                case AdjustStock.TYPE ->
-                    adjustments.on(message, data(message, AdjustStock.class, AdjustStock::productId));
-                default ->
-                    throw new InvalidMessageException(
-                            "unknown type '" + message.type() + "' on " + Topics.INVENTORY_COMMANDS);
+    @KafkaListener(id = "inventory-commands", topics = Topics.INVENTORY_COMMANDS, batch = "true")
+    void on(List<ConsumerRecord<String, String>> records) {
+        List<Failure> failures = new ArrayList<>();
+        Map<String, List<Command>> byProduct = new LinkedHashMap<>();
+        for (int index = 0; index < records.size(); index++) {
+            try {
+                Command command = read(index, records.get(index));
+                byProduct
+                        .computeIfAbsent(command.message().subject(), product -> new ArrayList<>())
+                        .add(command);
+            } catch (RuntimeException invalid) {
+                failures.add(new Failure(index, invalid));
+            } finally {
+                inbound.done();
             }
-        } finally {
-            MDC.remove(MDC_CHECKOUT_ID);
-            inbound.done();
         }
+        for (Map.Entry<String, List<Command>> group : byProduct.entrySet()) {
+            try {
+                failures.addAll(apply(group.getKey(), group.getValue()));
+            } catch (InvalidMessageException invalid) {
+                failures.add(new Failure(group.getValue().getFirst().index(), invalid));
+            } catch (RuntimeException transientFailure) {
+                // Later groups start after this one in the poll: they come again with the retry.
+                failures.add(new Failure(group.getValue().getFirst().index(), transientFailure));
+                break;
+            }
+        }
+        failures.stream().min(Comparator.comparingInt(Failure::index)).ifPresent(earliest -> {
+            throw new BatchListenerFailedException(
+                    String.valueOf(earliest.cause().getMessage()), earliest.cause(), earliest.index());
+        });
+    }
+
+    private Command read(int index, ConsumerRecord<String, String> record) {
+        CloudEvent message = inbound.read(record);
+        Object data = switch (message.type()) {
+            case ReserveStock.TYPE -> data(message, ReserveStock.class, ReserveStock::productId);
+            case CommitStock.TYPE -> data(message, CommitStock.class, CommitStock::productId);
+            case ReleaseStock.TYPE -> data(message, ReleaseStock.class, ReleaseStock::productId);
+            case ReturnStock.TYPE -> data(message, ReturnStock.class, ReturnStock::productId);
+            case AdjustStock.TYPE -> data(message, AdjustStock.class, AdjustStock::productId);
+            default ->
+                throw new InvalidMessageException(
+                        "unknown type '" + message.type() + "' on " + Topics.INVENTORY_COMMANDS);
+        };
+        return new Command(index, record, message, data);
     }
 
     private <T> T data(CloudEvent message, Class<T> type, Function<T, String> productId) {
@@ -87,5 +135,74 @@ class InventoryCommandListener {
                     + "' differs from the subject '" + message.subject() + "'");
         }
         return command;
+    }
+
+    /** One product's commands, in arrival order, in one transaction; returns the invalid ones. */
+    private List<Failure> apply(String productId, List<Command> group) {
+        return locks.writeGroup(productId, (locked, transaction) -> {
+            List<Failure> invalid = new ArrayList<>();
+            Optional<Product> current = locked;
+            boolean changed = false;
+            for (Command command : group) {
+                adoptContext(command);
+                // A lone command needs no savepoint: when it is invalid the whole transaction rolls back.
+                Object savepoint = group.size() > 1 ? transaction.createSavepoint() : null;
+                try {
+                    if (changed) {
+                        current = products.find(productId);
+                    }
+                    if (inbox.firstDelivery(command.message())) {
+                        dispatch(command.data(), current);
+                        changed = true;
+                    }
+                    release(transaction, savepoint);
+                } catch (InvalidMessageException e) {
+                    if (savepoint == null) {
+                        throw e;
+                    }
+                    transaction.rollbackToSavepoint(savepoint);
+                    invalid.add(new Failure(command.index(), e));
+                } finally {
+                    MDC.remove(MDC_CHECKOUT_ID);
+                    inbound.done();
+                }
+            }
+            return invalid;
+        });
+    }
+
+    private void dispatch(Object data, Optional<Product> product) {
+        switch (data) {
+            case ReserveStock command -> reservations.reserve(command, product);
+            case CommitStock command -> reservations.commit(command, product);
+            case ReleaseStock command -> reservations.release(command, product);
+            case ReturnStock command -> returns.accept(command, product);
+            case AdjustStock command -> adjustments.apply(command, product);
+            default -> throw new IllegalStateException("no handler for " + data.getClass());
+        }
+    }
+
+    /** Logs and replies of this command carry its trace, its product and (when it has one) its checkout. */
+    private static void adoptContext(Command command) {
+        Header traceparent = command.record().headers().lastHeader(Tracing.TRACEPARENT);
+        Tracing.continueFrom(traceparent == null ? null : new String(traceparent.value(), StandardCharsets.UTF_8));
+        MDC.put(InboundMessages.MDC_SUBJECT, command.message().subject());
+        MDC.put(InboundMessages.MDC_MESSAGE_ID, command.message().id());
+        String checkoutId = switch (command.data()) {
+            case ReserveStock c -> c.checkoutId();
+            case CommitStock c -> c.checkoutId();
+            case ReleaseStock c -> c.checkoutId();
+            case ReturnStock c -> c.checkoutId();
+            default -> null;
+        };
+        if (checkoutId != null) {
+            MDC.put(MDC_CHECKOUT_ID, checkoutId);
+        }
+    }
+
+    private static void release(TransactionStatus transaction, @Nullable Object savepoint) {
+        if (savepoint != null) {
+            transaction.releaseSavepoint(savepoint);
+        }
     }
 }

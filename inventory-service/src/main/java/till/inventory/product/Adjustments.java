@@ -5,7 +5,6 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import till.contracts.inventory.AdjustStock;
-import till.platform.cloudevents.CloudEvent;
 import till.platform.cloudevents.InvalidMessageException;
 
 /**
@@ -22,25 +21,24 @@ public class Adjustments {
 
     private final JdbcClient jdbc;
     private final Products products;
-    private final ProductLocks locks;
 
-    Adjustments(JdbcClient jdbc, Products products, ProductLocks locks) {
+    Adjustments(JdbcClient jdbc, Products products) {
         this.jdbc = jdbc;
         this.products = products;
-        this.locks = locks;
     }
 
-    /** An adjustment by message: no retry can fix an unknown product or a delta below reserved, so they dead-letter. */
-    public void on(CloudEvent message, AdjustStock command) {
-        locks.writeOnce(message, command.productId(), locked -> {
-            Product product = locked.orElseThrow(
-                    () -> new InvalidMessageException("unknown product '" + command.productId() + "'"));
-            try {
-                apply(product, command.adjustmentId(), command.delta(), command.reason());
-            } catch (BelowReservedException | AdjustmentIdReusedException e) {
-                throw new InvalidMessageException(e.getMessage(), e);
-            }
-        });
+    /**
+     * An adjustment by message, under the product's lock. No retry can fix an unknown product or a delta below
+     * reserved, so they are invalid messages (dead-lettered).
+     */
+    public void apply(AdjustStock command, Optional<Product> locked) {
+        Product product =
+                locked.orElseThrow(() -> new InvalidMessageException("unknown product '" + command.productId() + "'"));
+        try {
+            apply(product, command.adjustmentId(), command.delta(), command.reason());
+        } catch (BelowReservedException | AdjustmentIdReusedException e) {
+            throw new InvalidMessageException(e.getMessage(), e);
+        }
     }
 
     /**

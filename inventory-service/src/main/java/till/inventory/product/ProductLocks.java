@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -18,10 +18,10 @@ import org.springframework.core.retry.RetryTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import till.platform.cloudevents.CloudEvent;
-import till.platform.inbox.Inbox;
 
 /**
  * The one write path for a product. Every change (the five Kafka commands, REST edits and adjustments) runs in a
@@ -41,7 +41,6 @@ public class ProductLocks {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
-    private final Inbox inbox;
     private final RetryTemplate retry;
     private final Counter conflicts;
     private final Counter retries;
@@ -50,7 +49,6 @@ public class ProductLocks {
     ProductLocks(
             JdbcClient jdbc,
             PlatformTransactionManager transactions,
-            Inbox inbox,
             MeterRegistry meters,
             @Value("${till.inventory.lock.max-retries:10}") int maxRetries,
             @Value("${till.inventory.lock.initial-delay:10ms}") Duration initialDelay,
@@ -59,7 +57,6 @@ public class ProductLocks {
             @Value("${till.inventory.lock.timeout:3s}") Duration timeout) {
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
-        this.inbox = inbox;
         this.retry = new RetryTemplate(RetryPolicy.builder()
                 .predicate(ProductLocks::isLockNotAvailable)
                 .maxRetries(maxRetries)
@@ -86,6 +83,10 @@ public class ProductLocks {
      * must do nothing outside the database that it could not repeat.
      */
     public <T extends @Nullable Object> T write(String productId, Function<Optional<Product>, T> work) {
+        return inTransaction(productId, status -> work.apply(lock(productId)));
+    }
+
+    private <T extends @Nullable Object> T inTransaction(String productId, TransactionCallback<T> work) {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("the locked write path owns its transaction: call it outside of one");
         }
@@ -96,7 +97,7 @@ public class ProductLocks {
                     retries.increment();
                 }
                 try {
-                    return tx.execute(status -> work.apply(lock(productId)));
+                    return tx.execute(work);
                 } catch (RuntimeException e) {
                     if (isLockNotAvailable(e)) {
                         conflicts.increment();
@@ -123,17 +124,13 @@ public class ProductLocks {
     }
 
     /**
-     * {@link #write} for a message: applies {@code work} only on the first delivery of {@code message}, recorded
-     * in the inbox in the same transaction. The lock comes first, so the inbox check and the change it guards see
-     * the same serialised state.
+     * {@link #write} for a group of messages for one product, applied in one transaction under one lock: the hot
+     * product pays for one lock and one commit per group instead of per message. {@code work} also gets the
+     * transaction, to isolate each message with a savepoint.
      */
-    public void writeOnce(CloudEvent message, String productId, Consumer<Optional<Product>> work) {
-        write(productId, product -> {
-            if (inbox.firstDelivery(message)) {
-                work.accept(product);
-            }
-            return null;
-        });
+    public <T extends @Nullable Object> T writeGroup(
+            String productId, BiFunction<Optional<Product>, TransactionStatus, T> work) {
+        return inTransaction(productId, status -> work.apply(lock(productId), status));
     }
 
     private Optional<Product> lock(String productId) {

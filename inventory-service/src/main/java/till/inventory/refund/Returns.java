@@ -8,7 +8,6 @@ import till.contracts.inventory.StockReturned;
 import till.inventory.product.Product;
 import till.inventory.product.ProductLocks;
 import till.inventory.product.Products;
-import till.platform.cloudevents.CloudEvent;
 import till.platform.cloudevents.InvalidMessageException;
 import till.platform.kafka.Topics;
 import till.platform.outbox.Outbox;
@@ -17,23 +16,18 @@ import till.platform.outbox.Outbox;
 @Component
 public class Returns {
 
-    private final ProductLocks locks;
     private final Products products;
     private final JdbcClient jdbc;
     private final Outbox outbox;
 
-    Returns(ProductLocks locks, Products products, JdbcClient jdbc, Outbox outbox) {
-        this.locks = locks;
+    Returns(Products products, JdbcClient jdbc, Outbox outbox) {
         this.products = products;
         this.jdbc = jdbc;
         this.outbox = outbox;
     }
 
-    public void on(CloudEvent message, ReturnStock command) {
-        locks.writeOnce(message, command.productId(), locked -> accept(command, locked));
-    }
-
-    private void accept(ReturnStock command, Optional<Product> locked) {
+    /** Runs under the product's lock ({@link ProductLocks}); {@code locked} is the product as it is now. */
+    public void accept(ReturnStock command, Optional<Product> locked) {
         Product product =
                 locked.orElseThrow(() -> new InvalidMessageException("unknown product '" + command.productId() + "'"));
         Optional<Long> recorded = jdbc.sql("SELECT quantity FROM returns WHERE refund_id = ? AND product_id = ?")

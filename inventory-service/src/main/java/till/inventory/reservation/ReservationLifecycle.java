@@ -16,7 +16,6 @@ import till.contracts.inventory.StockReserved;
 import till.inventory.product.Product;
 import till.inventory.product.ProductLocks;
 import till.inventory.product.Products;
-import till.platform.cloudevents.CloudEvent;
 import till.platform.kafka.Topics;
 import till.platform.outbox.Outbox;
 
@@ -30,31 +29,18 @@ public class ReservationLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ReservationLifecycle.class);
 
-    private final ProductLocks locks;
     private final Products products;
     private final Reservations reservations;
     private final Outbox outbox;
 
-    ReservationLifecycle(ProductLocks locks, Products products, Reservations reservations, Outbox outbox) {
-        this.locks = locks;
+    ReservationLifecycle(Products products, Reservations reservations, Outbox outbox) {
         this.products = products;
         this.reservations = reservations;
         this.outbox = outbox;
     }
 
-    public void on(CloudEvent message, ReserveStock command) {
-        locks.writeOnce(message, command.productId(), locked -> reserve(command, locked));
-    }
-
-    public void on(CloudEvent message, CommitStock command) {
-        locks.writeOnce(message, command.productId(), locked -> commit(command, locked));
-    }
-
-    public void on(CloudEvent message, ReleaseStock command) {
-        locks.writeOnce(message, command.productId(), locked -> release(command, locked));
-    }
-
-    private void reserve(ReserveStock command, Optional<Product> locked) {
+    /** Runs under the product's lock ({@link ProductLocks}); {@code locked} is the product as it is now. */
+    public void reserve(ReserveStock command, Optional<Product> locked) {
         String checkoutId = command.checkoutId();
         if (locked.isEmpty()) {
             reject(command, StockRejectionReason.UNKNOWN_PRODUCT);
@@ -92,7 +78,8 @@ public class ReservationLifecycle {
         replyReserved(reservation);
     }
 
-    private void commit(CommitStock command, Optional<Product> locked) {
+    /** Runs under the product's lock ({@link ProductLocks}); {@code locked} is the product as it is now. */
+    public void commit(CommitStock command, Optional<Product> locked) {
         String checkoutId = command.checkoutId();
         Optional<Reservation> existing = locked.flatMap(p -> reservations.find(checkoutId, p.productId()));
         if (locked.isEmpty() || existing.isEmpty()) {
@@ -112,7 +99,8 @@ public class ReservationLifecycle {
         }
     }
 
-    private void release(ReleaseStock command, Optional<Product> locked) {
+    /** Runs under the product's lock ({@link ProductLocks}); {@code locked} is the product as it is now. */
+    public void release(ReleaseStock command, Optional<Product> locked) {
         String checkoutId = command.checkoutId();
         if (locked.isEmpty()) {
             // Nothing can have been reserved, and no marker can be left for a product that does not exist.

@@ -3,7 +3,8 @@ package till.contracts.inventory;
 import till.platform.cloudevents.Require;
 
 /** Fact for other teams: a product's stock moved; keyed by product id. */
-public record StockLevelChanged(String productId, Long onHand, Long reserved, Long available, Long version, String cause) {
+public record StockLevelChanged(
+        String productId, Long onHand, Long reserved, Long available, Long version, String cause) {
 
     public static final String TYPE = "till.inventory.StockLevelChanged";
 

@@ -27,7 +27,14 @@ public record CloudEvent(
 
     public static CloudEvent create(String type, String source, String subject, JsonNode data) {
         return new CloudEvent(
-                SPEC_VERSION, UUID.randomUUID().toString(), type, source, subject, Instant.now(), "application/json", data);
+                SPEC_VERSION,
+                UUID.randomUUID().toString(),
+                type,
+                source,
+                subject,
+                Instant.now(),
+                "application/json",
+                data);
     }
 
     /** Parses and checks the envelope; anything unusable is an {@link InvalidMessageException} naming why. */

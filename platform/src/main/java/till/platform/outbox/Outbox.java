@@ -39,8 +39,7 @@ public class Outbox {
         JsonNode payload = mapper.valueToTree(data);
         CloudEvent event = CloudEvent.create(type, source, key, payload);
         UUID id = UUID.fromString(event.id());
-        jdbc.sql(
-                        """
+        jdbc.sql("""
                         INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, topic, message_key, headers)
                         VALUES (:id, :topic, :key, :type, CAST(:payload AS json), :topic, :key, CAST(:headers AS jsonb))
                         """)

@@ -155,8 +155,7 @@ public class OutboxRelay implements SmartLifecycle {
             if (!active) {
                 return 0;
             }
-            List<Row> rows = jdbc.sql(
-                            """
+            List<Row> rows = jdbc.sql("""
                             SELECT seq, topic, message_key, payload::text AS payload, headers::text AS headers, created_at
                             FROM outbox
                             WHERE sent_at IS NULL
@@ -190,8 +189,9 @@ public class OutboxRelay implements SmartLifecycle {
             ProducerRecord<String, String> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
             mapper.readValue(row.headers(), HEADERS)
                     .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
-            acks.add(kafka.send(record).thenRun(() -> commitToAck.record(
-                    Duration.between(row.createdAt().toInstant(), Instant.now()))));
+            acks.add(kafka.send(record)
+                    .thenRun(() ->
+                            commitToAck.record(Duration.between(row.createdAt().toInstant(), Instant.now()))));
         }
         try {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);

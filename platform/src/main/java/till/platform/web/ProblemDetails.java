@@ -34,18 +34,22 @@ public class ProblemDetails extends ResponseEntityExceptionHandler {
         List<FieldError> errors = ex.getBindingResult().getFieldErrors().stream()
                 .map(e -> new FieldError(e.getField(), String.valueOf(e.getDefaultMessage())))
                 .toList();
-        return badRequest(errors, ex.getBindingResult().getGlobalErrors().stream()
-                .map(e -> String.valueOf(e.getDefaultMessage()))
-                .toList());
+        return badRequest(
+                errors,
+                ex.getBindingResult().getGlobalErrors().stream()
+                        .map(e -> String.valueOf(e.getDefaultMessage()))
+                        .toList());
     }
 
     @Override
     protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        if (ex.getCause() instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+        if (ex.getCause() instanceof JacksonException jackson
+                && !jackson.getPath().isEmpty()) {
             return badRequest(List.of(new FieldError(path(jackson), jackson.getOriginalMessage())), List.of());
         }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "request body is not valid JSON");
+        ProblemDetail problem =
+                ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "request body is not valid JSON");
         return ResponseEntity.badRequest().body(problem);
     }
 
@@ -60,9 +64,7 @@ public class ProblemDetails extends ResponseEntityExceptionHandler {
     }
 
     public static ResponseEntity<Object> badRequest(List<FieldError> errors, List<String> otherErrors) {
-        String detail = errors.stream()
-                .map(e -> e.field() + ": " + e.message())
-                .collect(Collectors.joining("; "));
+        String detail = errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; "));
         if (!otherErrors.isEmpty()) {
             detail = (detail.isEmpty() ? "" : detail + "; ") + String.join("; ", otherErrors);
         }

@@ -1,0 +1,64 @@
+package till.checkout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
+import till.contracts.inventory.CommitStock;
+import till.contracts.inventory.ReleaseStock;
+import till.contracts.inventory.ReserveStock;
+import till.contracts.inventory.StockReserved;
+import till.contracts.ledger.ChargePosted;
+import till.contracts.ledger.PostCharge;
+import till.contracts.ledger.ReverseCharge;
+
+/** A checkout with no final answer by its deadline is compensated and REJECTED TIMED_OUT, never resurrected. */
+@TestPropertySource(properties = {"till.checkout.deadline=2s", "till.checkout.sweep-interval=200ms"})
+class CheckoutDeadlineIT extends CheckoutHarness {
+
+    @Test
+    void noAnswerFromInventoryTimesOutAndReleasesAndALateReservationIsGivenBack() {
+        String product = "slow-" + UUID.randomUUID();
+        String id = startCheckout("ivan", Map.of(product, 1));
+        awaitSent(id, ReserveStock.TYPE, 1);
+
+        assertThat(awaitStatus(id, "REJECTED").get("reason").asString()).isEqualTo("TIMED_OUT");
+        awaitSent(id, ReleaseStock.TYPE, 1);
+
+        String late = reply(id, StockReserved.TYPE, new StockReserved(id, product, 1, 100L));
+        await().atMost(PATIENCE)
+                .until(() -> jdbc.sql("SELECT count(*) FROM inbox WHERE message_id = ?")
+                                .param(late)
+                                .query(Long.class)
+                                .single()
+                        == 1);
+        assertThat(sent(id, PostCharge.TYPE)).isEmpty();
+        assertThat(checkout(id).get("status").asString()).isEqualTo("REJECTED");
+    }
+
+    @Test
+    void aChargeStillUnansweredAtTheDeadlineIsReversedAndALateChargeCommitsNothing() {
+        String product = "slow-" + UUID.randomUUID();
+        String id = startCheckout("judy", Map.of(product, 1));
+        awaitSent(id, ReserveStock.TYPE, 1);
+        reply(id, StockReserved.TYPE, new StockReserved(id, product, 1, 100L));
+        awaitSent(id, PostCharge.TYPE, 1);
+
+        assertThat(awaitStatus(id, "REJECTED").get("reason").asString()).isEqualTo("TIMED_OUT");
+        awaitSent(id, ReverseCharge.TYPE, 1);
+        awaitSent(id, ReleaseStock.TYPE, 1);
+
+        String late = reply(id, ChargePosted.TYPE, new ChargePosted(id, "judy", 100L, 100L));
+        await().atMost(PATIENCE)
+                .until(() -> jdbc.sql("SELECT count(*) FROM inbox WHERE message_id = ?")
+                                .param(late)
+                                .query(Long.class)
+                                .single()
+                        == 1);
+        assertThat(sent(id, CommitStock.TYPE)).isEmpty();
+        assertThat(checkout(id).get("status").asString()).isEqualTo("REJECTED");
+    }
+}

@@ -1,0 +1,225 @@
+package till.checkout;
+
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import till.platform.cloudevents.CloudEvent;
+import till.platform.kafka.Topics;
+import till.testsupport.TestInfrastructure;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * checkout-service alone against the JVM's real broker and PostgreSQL. The test plays inventory and ledger: it
+ * reads the commands the saga sends and injects replies onto {@code checkout.replies}, so every path, duplicate
+ * and late reply can be driven exactly.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"till.outbox.poll-interval=50ms", "till.listener.max-retries=2"})
+public abstract class CheckoutHarness {
+
+    protected static final String DATABASE = TestInfrastructure.newDatabase("checkout");
+    protected static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    /** Every message on the topics the saga writes, as the test's own consumer saw them. */
+    protected static final List<JsonNode> SEEN = new CopyOnWriteArrayList<>();
+
+    /** The reader serves every test class in this JVM: a daemon thread, bounded by this much time. */
+    private static final Duration READER_LIFETIME = Duration.ofMinutes(30);
+
+    private static Thread reader;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> DATABASE);
+        registry.add("spring.datasource.username", TestInfrastructure::username);
+        registry.add("spring.datasource.password", TestInfrastructure::password);
+        registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
+    }
+
+    /** Wraps the pool so tests can count the statements one thread issues (datasource-proxy). */
+    @TestConfiguration
+    static class CountingDataSource {
+        @Bean
+        static BeanPostProcessor countStatements() {
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String name) {
+                    return bean instanceof DataSource ds
+                                    && !(bean instanceof net.ttddyy.dsproxy.support.ProxyDataSource)
+                            ? ProxyDataSourceBuilder.create(ds)
+                                    .name("counted")
+                                    .countQuery()
+                                    .build()
+                            : bean;
+                }
+            };
+        }
+    }
+
+    @BeforeAll
+    static void readTopics() {
+        if (reader != null) {
+            return;
+        }
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "checkout-test-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The topics appear when the first application context starts, after this reader subscribed.
+        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "500");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        JsonMapper mapper = JsonMapper.builder().build();
+        long stopAt = System.nanoTime() + READER_LIFETIME.toNanos();
+        reader = Thread.ofPlatform().daemon().name("test-topic-reader").start(() -> {
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+                consumer.subscribe(
+                        java.util.regex.Pattern.compile("inventory\\.commands|ledger\\.commands|checkout\\.events"));
+                while (System.nanoTime() < stopAt) {
+                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                        if (record.value() != null && record.value().startsWith("{")) {
+                            SEEN.add(mapper.readTree(record.value()));
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected KafkaTemplate<String, String> kafka;
+
+    @Autowired
+    protected JsonMapper mapper;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    protected record Response(int status, JsonNode body, HttpResponse<String> raw) {}
+
+    protected Response post(String path, Object body, String idempotencyKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(request);
+    }
+
+    protected Response get(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .GET());
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response =
+                    HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            JsonNode body = response.body().isBlank() ? mapper.nullNode() : mapper.readTree(response.body());
+            return new Response(response.statusCode(), body, response);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected String startCheckout(String customerId, Map<String, Integer> lines) {
+        Response response = post(
+                "/api/checkouts",
+                Map.of(
+                        "customerId",
+                        customerId,
+                        "lines",
+                        lines.entrySet().stream()
+                                .map(e -> Map.of("productId", e.getKey(), "quantity", e.getValue()))
+                                .toList()),
+                UUID.randomUUID().toString());
+        if (response.status() != 202) {
+            throw new AssertionError("expected 202, got " + response.status() + " " + response.body());
+        }
+        return response.body().get("checkoutId").asString();
+    }
+
+    protected JsonNode checkout(String checkoutId) {
+        return get("/api/checkouts/" + checkoutId).body();
+    }
+
+    protected JsonNode awaitStatus(String checkoutId, String status) {
+        return await().atMost(PATIENCE)
+                .until(
+                        () -> checkout(checkoutId),
+                        c -> status.equals(c.get("status").asString()));
+    }
+
+    /** Plays inventory or ledger: publishes a reply for the checkout, as a CloudEvent keyed by checkout id. */
+    protected String reply(String checkoutId, String type, Object data) {
+        CloudEvent event = CloudEvent.create(type, "/till/test", checkoutId, mapper.valueToTree(data));
+        kafka.send(Topics.CHECKOUT_REPLIES, checkoutId, mapper.writeValueAsString(event))
+                .join();
+        return event.id();
+    }
+
+    /** Publishes exactly this envelope again: a redelivery. */
+    protected void replyAgain(String checkoutId, String type, Object data, String id) {
+        CloudEvent event = new CloudEvent(
+                CloudEvent.SPEC_VERSION,
+                id,
+                type,
+                "/till/test",
+                checkoutId,
+                java.time.Instant.now(),
+                "application/json",
+                mapper.valueToTree(data));
+        kafka.send(Topics.CHECKOUT_REPLIES, checkoutId, mapper.writeValueAsString(event))
+                .join();
+    }
+
+    /** Messages of {@code type} the saga sent for this checkout so far. */
+    protected List<JsonNode> sent(String checkoutId, String type) {
+        Predicate<JsonNode> mine =
+                e -> checkoutId.equals(e.get("data").path("checkoutId").asString());
+        return SEEN.stream()
+                .filter(e -> type.equals(e.get("type").asString()))
+                .filter(mine)
+                .toList();
+    }
+
+    protected List<JsonNode> awaitSent(String checkoutId, String type, int count) {
+        return await().atMost(PATIENCE).until(() -> sent(checkoutId, type), list -> list.size() >= count);
+    }
+}

@@ -1,0 +1,158 @@
+package till.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import till.contracts.inventory.AdjustStock;
+import till.contracts.inventory.CommitStock;
+import till.contracts.inventory.ReleaseStock;
+import till.contracts.inventory.ReserveStock;
+import till.contracts.inventory.ReturnStock;
+import till.contracts.inventory.StockCommitRefused;
+import till.contracts.inventory.StockCommitted;
+import till.contracts.inventory.StockRejected;
+import till.contracts.inventory.StockReleased;
+import till.contracts.inventory.StockReserved;
+import till.contracts.inventory.StockReturned;
+import till.platform.cloudevents.CloudEvent;
+import till.platform.kafka.Topics;
+
+/** Duplicates, reordering and late messages are expected traffic: the outcome is that of each message once, in order. */
+class RedeliveredAndReorderedCommandsIT extends InventoryHarness {
+
+    @Test
+    void theSameCommandDeliveredTwiceIsAppliedOnce() {
+        String productId = "dup-" + UUID.randomUUID();
+        String checkoutId = "checkout-" + UUID.randomUUID();
+        createProduct(productId, 100, 10);
+        CloudEvent reserve = command(ReserveStock.TYPE, productId, new ReserveStock(checkoutId, productId, 3));
+
+        try (TopicTap replies = new TopicTap(Topics.CHECKOUT_REPLIES)) {
+            send(reserve);
+            send(reserve);
+            // A new message for the same reservation (the saga retrying) is answered again, not reserved again.
+            send(command(ReserveStock.TYPE, productId, new ReserveStock(checkoutId, productId, 3)));
+
+            List<Seen> answers = awaitAnswers(replies, checkoutId, 2);
+            assertThat(answers).extracting(Seen::type).containsExactly(StockReserved.TYPE, StockReserved.TYPE);
+            assertThat(answers)
+                    .allSatisfy(
+                            a -> assertThat(a.data().get("quantity").asInt()).isEqualTo(3));
+        }
+        assertThat(row(productId)).isEqualTo(new Row(10, 3, 2));
+        assertSound();
+    }
+
+    @Test
+    void aReleaseBeforeItsReservationMakesTheLateReservationRefused() {
+        String productId = "early-release-" + UUID.randomUUID();
+        String checkoutId = "checkout-" + UUID.randomUUID();
+        createProduct(productId, 100, 10);
+
+        try (TopicTap replies = new TopicTap(Topics.CHECKOUT_REPLIES)) {
+            send(command(ReleaseStock.TYPE, productId, new ReleaseStock(checkoutId, productId)));
+            send(command(ReserveStock.TYPE, productId, new ReserveStock(checkoutId, productId, 2)));
+
+            List<Seen> answers = awaitAnswers(replies, checkoutId, 2);
+            assertThat(answers).extracting(Seen::type).containsExactly(StockReleased.TYPE, StockRejected.TYPE);
+            assertThat(answers.get(0).data().get("quantity").asInt()).isZero();
+            assertThat(answers.get(1).data().get("reason").asString()).isEqualTo("ALREADY_RELEASED");
+        }
+        assertThat(row(productId)).isEqualTo(new Row(10, 0, 1));
+        assertSound();
+    }
+
+    @Test
+    void aCommitAfterAReleaseIsRefusedAndChangesNothing() {
+        String productId = "late-commit-" + UUID.randomUUID();
+        String checkoutId = "checkout-" + UUID.randomUUID();
+        createProduct(productId, 100, 10);
+
+        try (TopicTap replies = new TopicTap(Topics.CHECKOUT_REPLIES)) {
+            send(command(ReserveStock.TYPE, productId, new ReserveStock(checkoutId, productId, 4)));
+            send(command(ReleaseStock.TYPE, productId, new ReleaseStock(checkoutId, productId)));
+            send(command(ReleaseStock.TYPE, productId, new ReleaseStock(checkoutId, productId)));
+            send(command(CommitStock.TYPE, productId, new CommitStock(checkoutId, productId)));
+
+            List<Seen> answers = awaitAnswers(replies, checkoutId, 4);
+            assertThat(answers)
+                    .extracting(Seen::type)
+                    .containsExactly(
+                            StockReserved.TYPE, StockReleased.TYPE, StockReleased.TYPE, StockCommitRefused.TYPE);
+            assertThat(answers.get(1).data().get("quantity").asInt()).isEqualTo(4);
+            assertThat(answers.get(2).data().get("quantity").asInt())
+                    .as("the same answer again")
+                    .isEqualTo(4);
+            assertThat(answers.get(3).data().get("reason").asString()).isEqualTo("RELEASED");
+        }
+        // Created (1), reserved (2), released (3); the refused commit and the repeated release moved nothing.
+        assertThat(row(productId)).isEqualTo(new Row(10, 0, 3));
+        assertSound();
+    }
+
+    @Test
+    void aSaleIsCommittedOnceAndAReturnPutsItBackOnce() {
+        String productId = "sale-" + UUID.randomUUID();
+        String checkoutId = "checkout-" + UUID.randomUUID();
+        String refundId = "refund-" + UUID.randomUUID();
+        createProduct(productId, 100, 10);
+
+        try (TopicTap replies = new TopicTap(Topics.CHECKOUT_REPLIES)) {
+            send(command(ReserveStock.TYPE, productId, new ReserveStock(checkoutId, productId, 3)));
+            CloudEvent commit = command(CommitStock.TYPE, productId, new CommitStock(checkoutId, productId));
+            send(commit);
+            send(commit);
+            send(command(CommitStock.TYPE, productId, new CommitStock(checkoutId, productId)));
+            // A release after the sale changes nothing: a sale is undone only by a return.
+            send(command(ReleaseStock.TYPE, productId, new ReleaseStock(checkoutId, productId)));
+            send(command(ReturnStock.TYPE, productId, new ReturnStock(refundId, checkoutId, productId, 2)));
+            send(command(ReturnStock.TYPE, productId, new ReturnStock(refundId, checkoutId, productId, 2)));
+            send(command(AdjustStock.TYPE, productId, new AdjustStock("count-" + refundId, productId, 5, "count")));
+
+            List<Seen> answers = awaitAnswers(replies, checkoutId, 6);
+            assertThat(answers)
+                    .extracting(Seen::type)
+                    .containsExactly(
+                            StockReserved.TYPE,
+                            StockCommitted.TYPE,
+                            StockCommitted.TYPE,
+                            StockReleased.TYPE,
+                            StockReturned.TYPE,
+                            StockReturned.TYPE);
+            assertThat(answers.get(3).data().get("quantity").asInt()).isZero();
+        }
+        // on hand: 10 - 3 sold + 2 returned + 5 counted; the adjustment is the last command, so wait for it.
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(row(productId).onHand()).isEqualTo(14));
+        assertThat(row(productId).reserved()).isZero();
+        assertSound();
+    }
+
+    @Test
+    void anUnknownProductIsRejected() {
+        String productId = "unknown-" + UUID.randomUUID();
+        String checkoutId = "checkout-" + UUID.randomUUID();
+        try (TopicTap replies = new TopicTap(Topics.CHECKOUT_REPLIES)) {
+            send(command(ReserveStock.TYPE, productId, new ReserveStock(checkoutId, productId, 1)));
+            List<Seen> answers = awaitAnswers(replies, checkoutId, 1);
+            assertThat(answers.get(0).type()).isEqualTo(StockRejected.TYPE);
+            assertThat(answers.get(0).data().get("reason").asString()).isEqualTo("UNKNOWN_PRODUCT");
+        }
+    }
+
+    private List<Seen> awaitAnswers(TopicTap replies, String checkoutId, int expected) {
+        List<Seen> answers =
+                await().atMost(PATIENCE).until(() -> replies.events(Set.of(checkoutId)), a -> a.size() >= expected);
+        assertThat(answers).as("no more answers than commands that deserve one").hasSize(expected);
+        return answers;
+    }
+
+    private void assertSound() {
+        var report = invariants();
+        assertThat(report.get("sound").asBoolean()).as(report.toString()).isTrue();
+    }
+}
