@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +18,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import till.infra.demo.LastItemRace;
 import till.infra.demo.TillClient;
-import till.infra.stack.Stack;
-import till.infra.stack.TillService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,36 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The whole of Till as {@code ./run stack} runs it: a real KRaft broker and a real PostgreSQL, the three services
  * as separate JVMs from their executable jars, driven only through REST and Kafka.
  */
-class TillStackIT {
+class TillStackIT extends StackTest {
 
-    private static Stack stack;
-    private static TillClient client;
-    private static String checkout;
-    private static String inventory;
-    private static String ledger;
     private final JsonMapper json = JsonMapper.builder().build();
-
-    @BeforeAll
-    static void startStack() {
-        Path root = Path.of("..").toAbsolutePath().normalize();
-        stack = Stack.start(
-                new Stack.Options(root, root.resolve("infra/target/stack-it"), false, 12, Duration.ofSeconds(30)),
-                line -> System.out.println("stack: " + line));
-        client = new TillClient();
-        checkout = stack.service(TillService.Name.CHECKOUT).url();
-        inventory = stack.service(TillService.Name.INVENTORY).url();
-        ledger = stack.service(TillService.Name.LEDGER).url();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (client != null) {
-            client.close();
-        }
-        if (stack != null) {
-            stack.stop();
-        }
-    }
 
     @Test
     void fiftyCashiersRacingForTheLastUnitSellItExactlyOnce() {
@@ -127,6 +95,66 @@ class TillStackIT {
         assertThat(client.get(ledger + "/api/customers/" + customer)
                         .body()
                         .get("balanceMinor")
+                        .asLong())
+                .isZero();
+    }
+
+    @Test
+    void anUnknownCustomerRejectsTheCheckoutAndReleasesTheStock() {
+        String product = product(100, 4);
+
+        JsonNode result =
+                checkoutAndAwait("nobody-" + UUID.randomUUID(), List.of(Map.of("productId", product, "quantity", 3)));
+
+        assertThat(result.get("status").asString()).isEqualTo("REJECTED");
+        assertThat(result.get("reason").asString()).isEqualTo("UNKNOWN_CUSTOMER");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(client.get(inventory + "/api/products/" + product)
+                                .body()
+                                .get("reserved")
+                                .asLong())
+                        .isZero());
+        assertThat(client.get(inventory + "/api/products/" + product)
+                        .body()
+                        .get("onHand")
+                        .asLong())
+                .isEqualTo(4);
+    }
+
+    @Test
+    void outOfStockOnOneOfThreeLinesReleasesTheOtherTwo() {
+        String plenty = product(100, 10);
+        String scarce = product(200, 1);
+        String more = product(300, 10);
+        String customer = customer(1_000_000);
+
+        JsonNode result = checkoutAndAwait(
+                customer,
+                List.of(
+                        Map.of("productId", plenty, "quantity", 2),
+                        Map.of("productId", scarce, "quantity", 2),
+                        Map.of("productId", more, "quantity", 1)));
+
+        assertThat(result.get("status").asString()).isEqualTo("REJECTED");
+        assertThat(result.get("reason").asString()).isEqualTo("OUT_OF_STOCK");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String p : List.of(plenty, scarce, more)) {
+                assertThat(client.get(inventory + "/api/products/" + p)
+                                .body()
+                                .get("reserved")
+                                .asLong())
+                        .as(p)
+                        .isZero();
+            }
+        });
+        assertThat(client.get(inventory + "/api/products/" + plenty)
+                        .body()
+                        .get("onHand")
+                        .asLong())
+                .isEqualTo(10);
+        assertThat(client.get(ledger + "/api/customers/" + customer)
+                        .body()
+                        .get("entryCount")
                         .asLong())
                 .isZero();
     }
@@ -231,39 +259,6 @@ class TillStackIT {
         assertThat(events)
                 .extracting(r -> json.readTree(r.value()).get("type").asString())
                 .containsExactly("till.inventory.ReserveStock", "till.inventory.CommitStock");
-    }
-
-    private String product(long priceMinor, int onHand) {
-        String id = "product-" + UUID.randomUUID();
-        TillClient.Response response = client.put(
-                inventory + "/api/products/" + id,
-                Map.of("name", "Product " + id, "priceMinor", priceMinor, "onHand", onHand),
-                Map.of());
-        assertThat(response.status()).as(response.body().toString()).isEqualTo(201);
-        return id;
-    }
-
-    private String customer(long creditLimitMinor) {
-        String id = "customer-" + UUID.randomUUID();
-        TillClient.Response response = client.put(
-                ledger + "/api/customers/" + id,
-                Map.of("name", "Customer " + id, "creditLimitMinor", creditLimitMinor),
-                Map.of());
-        assertThat(response.status()).as(response.body().toString()).isEqualTo(201);
-        return id;
-    }
-
-    private JsonNode checkoutAndAwait(String customer, List<Map<String, Object>> lines) {
-        TillClient.Response started = client.post(
-                checkout + "/api/checkouts",
-                Map.of("customerId", customer, "lines", lines),
-                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
-        assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
-        String location = started.raw().headers().firstValue("Location").orElseThrow();
-        return await().atMost(Duration.ofSeconds(45))
-                .until(
-                        () -> client.get(checkout + location).body(),
-                        c -> !"PENDING".equals(c.get("status").asString()));
     }
 
     private KafkaProducer<String, String> producer() {

@@ -24,7 +24,6 @@ import till.contracts.inventory.ReturnStock;
 import till.inventory.product.Adjustments;
 import till.inventory.product.Product;
 import till.inventory.product.ProductLocks;
-import till.inventory.product.Products;
 import till.inventory.refund.Returns;
 import till.inventory.reservation.ReservationLifecycle;
 import till.platform.cloudevents.CloudEvent;
@@ -58,7 +57,6 @@ class InventoryCommandListener {
     private final InboundMessages inbound;
     private final Inbox inbox;
     private final ProductLocks locks;
-    private final Products products;
     private final ReservationLifecycle reservations;
     private final Returns returns;
     private final Adjustments adjustments;
@@ -67,14 +65,12 @@ class InventoryCommandListener {
             InboundMessages inbound,
             Inbox inbox,
             ProductLocks locks,
-            Products products,
             ReservationLifecycle reservations,
             Returns returns,
             Adjustments adjustments) {
         this.inbound = inbound;
         this.inbox = inbox;
         this.locks = locks;
-        this.products = products;
         this.reservations = reservations;
         this.returns = returns;
         this.adjustments = adjustments;
@@ -137,23 +133,31 @@ class InventoryCommandListener {
         return command;
     }
 
-    /** One product's commands, in arrival order, in one transaction; returns the invalid ones. */
+    /**
+     * One product's commands, in arrival order, in one transaction; returns the invalid ones. The common case (all
+     * valid) runs without savepoints; when one is invalid the group runs again with a savepoint per message.
+     */
     private List<Failure> apply(String productId, List<Command> group) {
+        if (group.size() > 1) {
+            try {
+                return apply(productId, group, false);
+            } catch (InvalidMessageException invalid) {
+                // Rolled back as a whole: isolate each message this time.
+            }
+        }
+        return apply(productId, group, group.size() > 1);
+    }
+
+    private List<Failure> apply(String productId, List<Command> group, boolean isolate) {
         return locks.writeGroup(productId, (locked, transaction) -> {
             List<Failure> invalid = new ArrayList<>();
             Optional<Product> current = locked;
-            boolean changed = false;
             for (Command command : group) {
                 adoptContext(command);
-                // A lone command needs no savepoint: when it is invalid the whole transaction rolls back.
-                Object savepoint = group.size() > 1 ? transaction.createSavepoint() : null;
+                Object savepoint = isolate ? transaction.createSavepoint() : null;
                 try {
-                    if (changed) {
-                        current = products.find(productId);
-                    }
                     if (inbox.firstDelivery(command.message())) {
-                        dispatch(command.data(), current);
-                        changed = true;
+                        current = dispatch(command.data(), current);
                     }
                     release(transaction, savepoint);
                 } catch (InvalidMessageException e) {
@@ -171,15 +175,16 @@ class InventoryCommandListener {
         });
     }
 
-    private void dispatch(Object data, Optional<Product> product) {
-        switch (data) {
+    /** Applies one command to the product as it is now; returns the product as the command leaves it. */
+    private Optional<Product> dispatch(Object data, Optional<Product> product) {
+        return switch (data) {
             case ReserveStock command -> reservations.reserve(command, product);
             case CommitStock command -> reservations.commit(command, product);
             case ReleaseStock command -> reservations.release(command, product);
             case ReturnStock command -> returns.accept(command, product);
             case AdjustStock command -> adjustments.apply(command, product);
             default -> throw new IllegalStateException("no handler for " + data.getClass());
-        }
+        };
     }
 
     /** Logs and replies of this command carry its trace, its product and (when it has one) its checkout. */

@@ -29,13 +29,14 @@ public class Adjustments {
 
     /**
      * An adjustment by message, under the product's lock. No retry can fix an unknown product or a delta below
-     * reserved, so they are invalid messages (dead-lettered).
+     * reserved, so they are invalid messages (dead-lettered). Returns the product as it leaves it.
      */
-    public void apply(AdjustStock command, Optional<Product> locked) {
+    public Optional<Product> apply(AdjustStock command, Optional<Product> locked) {
         Product product =
                 locked.orElseThrow(() -> new InvalidMessageException("unknown product '" + command.productId() + "'"));
         try {
-            apply(product, command.adjustmentId(), command.delta(), command.reason());
+            return Optional.of(apply(product, command.adjustmentId(), command.delta(), command.reason())
+                    .product());
         } catch (BelowReservedException | AdjustmentIdReusedException e) {
             throw new InvalidMessageException(e.getMessage(), e);
         }

@@ -26,8 +26,8 @@ public class Returns {
         this.outbox = outbox;
     }
 
-    /** Runs under the product's lock ({@link ProductLocks}); {@code locked} is the product as it is now. */
-    public void accept(ReturnStock command, Optional<Product> locked) {
+    /** Runs under the product's lock ({@link ProductLocks}); returns the product as this return leaves it. */
+    public Optional<Product> accept(ReturnStock command, Optional<Product> locked) {
         Product product =
                 locked.orElseThrow(() -> new InvalidMessageException("unknown product '" + command.productId() + "'"));
         Optional<Long> recorded = jdbc.sql("SELECT quantity FROM returns WHERE refund_id = ? AND product_id = ?")
@@ -37,7 +37,7 @@ public class Returns {
         if (recorded.isPresent()) {
             // The same refund again (after the inbox forgot its id): answer it, change nothing.
             reply(command, recorded.get());
-            return;
+            return locked;
         }
         long returnable = returnable(command.checkoutId(), product.productId());
         if (command.quantity() > returnable) {
@@ -48,9 +48,10 @@ public class Returns {
         jdbc.sql("INSERT INTO returns (refund_id, product_id, checkout_id, quantity) VALUES (?, ?, ?, ?)")
                 .params(command.refundId(), product.productId(), command.checkoutId(), command.quantity())
                 .update();
-        products.changeStock(
+        Product after = products.changeStock(
                 product, product.stock().receive(command.quantity()), "returned by refund " + command.refundId());
         reply(command, command.quantity());
+        return Optional.of(after);
     }
 
     /** Units the checkout bought (its committed reservation) less what earlier refunds already returned. */

@@ -39,12 +39,15 @@ public class ReservationLifecycle {
         this.outbox = outbox;
     }
 
-    /** Runs under the product's lock ({@link ProductLocks}); {@code locked} is the product as it is now. */
-    public void reserve(ReserveStock command, Optional<Product> locked) {
+    /**
+     * Runs under the product's lock ({@link ProductLocks}); {@code locked} is the product as it is now. Returns
+     * the product as this command leaves it.
+     */
+    public Optional<Product> reserve(ReserveStock command, Optional<Product> locked) {
         String checkoutId = command.checkoutId();
         if (locked.isEmpty()) {
             reject(command, StockRejectionReason.UNKNOWN_PRODUCT);
-            return;
+            return locked;
         }
         Product product = locked.get();
         Optional<Reservation> existing = reservations.find(checkoutId, product.productId());
@@ -65,47 +68,58 @@ public class ReservationLifecycle {
                 }
                 replyReserved(reservation);
             }
-            return;
+            return locked;
         }
         if (!product.stock().canReserve(command.quantity())) {
             reject(command, StockRejectionReason.OUT_OF_STOCK);
-            return;
+            return locked;
         }
-        products.changeStock(product, product.stock().reserve(command.quantity()), "reserved for " + checkoutId);
+        Product after = products.changeStock(
+                product, product.stock().reserve(command.quantity()), "reserved for " + checkoutId);
         Reservation reservation = new Reservation(
                 checkoutId, product.productId(), command.quantity(), product.priceMinor(), Reservation.State.RESERVED);
         reservations.insert(reservation);
         replyReserved(reservation);
+        return Optional.of(after);
     }
 
-    /** Runs under the product's lock ({@link ProductLocks}); {@code locked} is the product as it is now. */
-    public void commit(CommitStock command, Optional<Product> locked) {
+    /**
+     * Runs under the product's lock ({@link ProductLocks}); {@code locked} is the product as it is now. Returns
+     * the product as this command leaves it.
+     */
+    public Optional<Product> commit(CommitStock command, Optional<Product> locked) {
         String checkoutId = command.checkoutId();
         Optional<Reservation> existing = locked.flatMap(p -> reservations.find(checkoutId, p.productId()));
         if (locked.isEmpty() || existing.isEmpty()) {
             refuseCommit(command, locked.isEmpty() ? "UNKNOWN_PRODUCT" : "NO_RESERVATION");
-            return;
+            return locked;
         }
         Product product = locked.get();
         Reservation reservation = existing.get();
         switch (reservation.state()) {
             case RESERVED -> {
-                products.changeStock(product, product.stock().commit(reservation.quantity()), "sold to " + checkoutId);
+                Product after = products.changeStock(
+                        product, product.stock().commit(reservation.quantity()), "sold to " + checkoutId);
                 reservations.moveTo(reservation, Reservation.State.COMMITTED);
                 replyCommitted(reservation);
+                return Optional.of(after);
             }
             case COMMITTED -> replyCommitted(reservation);
             case RELEASED -> refuseCommit(command, "RELEASED");
         }
+        return locked;
     }
 
-    /** Runs under the product's lock ({@link ProductLocks}); {@code locked} is the product as it is now. */
-    public void release(ReleaseStock command, Optional<Product> locked) {
+    /**
+     * Runs under the product's lock ({@link ProductLocks}); {@code locked} is the product as it is now. Returns
+     * the product as this command leaves it.
+     */
+    public Optional<Product> release(ReleaseStock command, Optional<Product> locked) {
         String checkoutId = command.checkoutId();
         if (locked.isEmpty()) {
             // Nothing can have been reserved, and no marker can be left for a product that does not exist.
             replyReleased(checkoutId, command.productId(), 0);
-            return;
+            return locked;
         }
         Product product = locked.get();
         Optional<Reservation> existing = reservations.find(checkoutId, product.productId());
@@ -114,15 +128,16 @@ public class ReservationLifecycle {
             reservations.insert(new Reservation(
                     checkoutId, product.productId(), 0, product.priceMinor(), Reservation.State.RELEASED));
             replyReleased(checkoutId, product.productId(), 0);
-            return;
+            return locked;
         }
         Reservation reservation = existing.get();
         switch (reservation.state()) {
             case RESERVED -> {
-                products.changeStock(
+                Product after = products.changeStock(
                         product, product.stock().release(reservation.quantity()), "released by " + checkoutId);
                 reservations.moveTo(reservation, Reservation.State.RELEASED);
                 replyReleased(checkoutId, product.productId(), reservation.quantity());
+                return Optional.of(after);
             }
             case RELEASED -> replyReleased(checkoutId, product.productId(), reservation.quantity());
             case COMMITTED -> {
@@ -135,6 +150,7 @@ public class ReservationLifecycle {
                 replyReleased(checkoutId, product.productId(), 0);
             }
         }
+        return locked;
     }
 
     private void replyReserved(Reservation reservation) {

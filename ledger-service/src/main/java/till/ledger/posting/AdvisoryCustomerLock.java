@@ -1,5 +1,7 @@
 package till.ledger.posting;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -13,9 +15,15 @@ import till.platform.AdvisoryLockSpace;
 class AdvisoryCustomerLock implements CustomerLock {
 
     private final JdbcClient jdbc;
+    private final Timer lockWait;
 
-    AdvisoryCustomerLock(JdbcClient jdbc) {
+    AdvisoryCustomerLock(JdbcClient jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
+        // How long postings queue behind one customer: the price of serialising a hot customer.
+        this.lockWait = Timer.builder("till.ledger.customer.lock.wait")
+                .description("time a posting waited for its customer's advisory lock")
+                .publishPercentileHistogram()
+                .register(meters);
     }
 
     @Override
@@ -28,10 +36,10 @@ class AdvisoryCustomerLock implements CustomerLock {
         // AdvisoryLockSpace.LEDGER_CUSTOMER (0x71110002), which no other lock in Till uses, so a customer key can
         // never collide with the outbox relay's lock or anyone else's. The key is hashtext(customer_id): two
         // customers whose ids hash alike merely wait for each other, which costs time, never correctness.
-        jdbc.sql("SELECT pg_advisory_xact_lock(:space, hashtext(:customerId))")
+        lockWait.record(() -> jdbc.sql("SELECT pg_advisory_xact_lock(:space, hashtext(:customerId))")
                 .param("space", AdvisoryLockSpace.LEDGER_CUSTOMER)
                 .param("customerId", customerId)
                 .query((rs, row) -> Boolean.TRUE)
-                .single();
+                .single());
     }
 }

@@ -1,0 +1,45 @@
+package till.infra;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import till.infra.demo.TillClient;
+import till.infra.stack.Stack;
+import till.infra.stack.TillService;
+
+/**
+ * One embedded stack per test JVM, started as {@code ./run stack} starts it, on first use, and stopped when the
+ * JVM exits. The checkout deadline is shortened so the time-out path can be tested in seconds.
+ */
+final class SharedStack {
+
+    static final Duration CHECKOUT_DEADLINE = Duration.ofSeconds(15);
+
+    private static Stack stack;
+    private static TillClient client;
+
+    private SharedStack() {}
+
+    static synchronized Stack get() {
+        if (stack == null) {
+            Path root = Path.of("..").toAbsolutePath().normalize();
+            stack = Stack.start(
+                    new Stack.Options(root, root.resolve("infra/target/stack-it"), false, 12, CHECKOUT_DEADLINE),
+                    line -> System.out.println("stack: " + line));
+            client = new TillClient();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                client.close();
+                stack.stop();
+            }));
+        }
+        return stack;
+    }
+
+    static TillClient client() {
+        get();
+        return client;
+    }
+
+    static String url(TillService.Name name) {
+        return get().service(name).url();
+    }
+}
