@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +17,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -39,10 +45,14 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class OutboxRelay implements SmartLifecycle {
 
+    /** The PostgreSQL channel {@link Outbox} notifies on commit. */
+    static final String CHANNEL = "till_outbox";
+
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
+    private final DataSource dataSource;
     private final TransactionTemplate tx;
     private final KafkaTemplate<String, String> kafka;
     private final JsonMapper mapper;
@@ -55,9 +65,11 @@ public class OutboxRelay implements SmartLifecycle {
     private final Timer commitToAck;
     private volatile boolean running;
     private Thread worker = new Thread(() -> {});
+    private Thread listener = new Thread(() -> {});
 
     OutboxRelay(
             JdbcClient jdbc,
+            DataSource dataSource,
             TransactionTemplate tx,
             KafkaTemplate<String, String> kafka,
             JsonMapper mapper,
@@ -66,6 +78,7 @@ public class OutboxRelay implements SmartLifecycle {
             @Value("${till.outbox.poll-interval:200ms}") Duration pollInterval,
             @Value("${till.outbox.retention:24h}") Duration retention) {
         this.jdbc = jdbc;
+        this.dataSource = dataSource;
         this.tx = tx;
         this.kafka = kafka;
         this.mapper = mapper;
@@ -77,7 +90,13 @@ public class OutboxRelay implements SmartLifecycle {
         this.commitToAck = Timer.builder("till.outbox.commit.to.ack")
                 .publishPercentileHistogram()
                 .register(meters);
-        Gauge.builder("till.outbox.backlog", this, OutboxRelay::backlog).register(meters);
+        Gauge.builder("till.outbox.backlog", this, OutboxRelay::backlog)
+                .description("outbox rows not yet acknowledged by the broker")
+                .register(meters);
+        Gauge.builder("till.outbox.oldest.unsent.age", this, OutboxRelay::oldestUnsentAgeSeconds)
+                .description("seconds since the oldest unsent outbox row was written")
+                .baseUnit("seconds")
+                .register(meters);
     }
 
     /** A hint that rows were committed; the poll remains the source of truth. */
@@ -89,14 +108,17 @@ public class OutboxRelay implements SmartLifecycle {
     public void start() {
         running = true;
         worker = Thread.ofPlatform().name("outbox-relay").daemon().start(this::loop);
+        listener = Thread.ofPlatform().name("outbox-listen").daemon().start(this::listen);
     }
 
     @Override
     public void stop() {
         running = false;
         worker.interrupt();
+        listener.interrupt();
         try {
             worker.join(Duration.ofSeconds(10));
+            listener.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -141,6 +163,37 @@ public class OutboxRelay implements SmartLifecycle {
                 backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
                         ? Duration.ofSeconds(5)
                         : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    /**
+     * Holds one connection in {@code LISTEN till_outbox} and wakes the relay on every notification, so rows
+     * committed by any instance of the service are published without waiting for the next poll.
+     */
+    private void listen() {
+        while (running) {
+            try (Connection connection = dataSource.getConnection()) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN " + CHANNEL);
+                }
+                PGConnection notifications = connection.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] received = notifications.getNotifications(1000);
+                    if (received != null && received.length > 0) {
+                        wakeUp();
+                    }
+                }
+            } catch (SQLException e) {
+                if (!running) {
+                    return;
+                }
+                log.warn("outbox LISTEN connection lost, polling only until it is back: {}", e.toString());
+                try {
+                    Thread.sleep(Duration.ofSeconds(1));
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
             }
         }
     }
@@ -221,6 +274,18 @@ public class OutboxRelay implements SmartLifecycle {
                     .query(Long.class)
                     .single();
             return count == null ? 0 : count;
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private double oldestUnsentAgeSeconds() {
+        try {
+            Double age = jdbc.sql(
+                            "SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 FROM outbox WHERE sent_at IS NULL")
+                    .query(Double.class)
+                    .single();
+            return age == null ? 0 : age;
         } catch (RuntimeException e) {
             return Double.NaN;
         }
