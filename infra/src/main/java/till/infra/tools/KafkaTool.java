@@ -1,9 +1,6 @@
 package till.infra.tools;
 
-import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +38,7 @@ public final class KafkaTool {
         String tool = args[0].replaceFirst("^kafka-", "").replaceFirst("\\.sh$", "");
         List<String> toolArgs = new ArrayList<>(List.of(args).subList(1, args.length));
         if (!toolArgs.contains("--bootstrap-server") && !toolArgs.contains("--help")) {
-            toolArgs.addAll(0, List.of("--bootstrap-server", bootstrapServers()));
+            toolArgs.addAll(0, List.of("--bootstrap-server", StackEnv.kafkaBootstrapServers()));
         }
         try {
             Class.forName(TOOLS.get(tool)).getMethod("main", String[].class).invoke(null, (Object)
@@ -51,20 +48,4 @@ public final class KafkaTool {
         }
     }
 
-    private static String bootstrapServers() throws IOException {
-        String fromEnvironment = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-            return fromEnvironment;
-        }
-        Path env = Path.of(System.getProperty("till.root", "."), ".stack", "env");
-        if (!Files.exists(env)) {
-            System.err.println("no running stack (" + env + " is missing): start one with ./run stack");
-            System.exit(2);
-        }
-        return Files.readAllLines(env).stream()
-                .filter(line -> line.startsWith("KAFKA_BOOTSTRAP_SERVERS="))
-                .map(line -> line.substring(line.indexOf('=') + 1))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException(env + " has no KAFKA_BOOTSTRAP_SERVERS"));
-    }
 }

@@ -86,6 +86,16 @@ public class ProductLocks {
         return inTransaction(productId, status -> work.apply(lock(productId)));
     }
 
+    /**
+     * {@link #write} for a group of messages for one product, applied in one transaction under one lock: the hot
+     * product pays for one lock and one commit per group instead of per message. {@code work} also gets the
+     * transaction, to isolate each message with a savepoint.
+     */
+    public <T extends @Nullable Object> T writeGroup(
+            String productId, BiFunction<Optional<Product>, TransactionStatus, T> work) {
+        return inTransaction(productId, status -> work.apply(lock(productId), status));
+    }
+
     private <T extends @Nullable Object> T inTransaction(String productId, TransactionCallback<T> work) {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("the locked write path owns its transaction: call it outside of one");
@@ -121,16 +131,6 @@ public class ProductLocks {
             }
             throw new IllegalStateException(last);
         }
-    }
-
-    /**
-     * {@link #write} for a group of messages for one product, applied in one transaction under one lock: the hot
-     * product pays for one lock and one commit per group instead of per message. {@code work} also gets the
-     * transaction, to isolate each message with a savepoint.
-     */
-    public <T extends @Nullable Object> T writeGroup(
-            String productId, BiFunction<Optional<Product>, TransactionStatus, T> work) {
-        return inTransaction(productId, status -> work.apply(lock(productId), status));
     }
 
     private Optional<Product> lock(String productId) {

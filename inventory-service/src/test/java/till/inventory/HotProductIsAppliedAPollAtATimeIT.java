@@ -1,0 +1,68 @@
+package till.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import till.contracts.inventory.ReleaseStock;
+import till.contracts.inventory.ReserveStock;
+
+/**
+ * A hot product's queued commands are applied a poll at a time: one transaction and one lock for many sales,
+ * still in arrival order and each exactly once.
+ */
+class HotProductIsAppliedAPollAtATimeIT extends InventoryHarness {
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    @Test
+    void queuedReservationsForOneProductShareAFewTransactionsInArrivalOrder() {
+        String productId = "hot-" + UUID.randomUUID();
+        String late = "late-" + productId;
+        createProduct(productId, 100, 150);
+        MessageListenerContainer container = listeners.getListenerContainer("inventory-commands");
+        container.pause();
+        try {
+            await().atMost(PATIENCE).until(container::isPauseRequested);
+            for (int i = 0; i < 200; i++) {
+                send(command(ReserveStock.TYPE, productId, new ReserveStock("cashier-" + i, productId, 1)));
+            }
+            // Released before it is reserved, in the same poll: the marker must refuse the reservation that follows.
+            send(command(ReleaseStock.TYPE, productId, new ReleaseStock(late, productId)));
+            send(command(ReserveStock.TYPE, productId, new ReserveStock(late, productId, 1)));
+        } finally {
+            container.resume();
+        }
+
+        // 150 reservations and the release marker; the 50 cashiers too late and the late reservation get none.
+        await().atMost(PATIENCE)
+                .until(() -> count("SELECT count(*) FROM reservations WHERE product_id = ?", productId) == 151);
+
+        assertThat(row(productId)).isEqualTo(new Row(150, 150, 151));
+        assertThat(count(
+                        "SELECT max(split_part(checkout_id, '-', 2)::int) FROM reservations"
+                                + " WHERE product_id = ? AND state = 'RESERVED'",
+                        productId))
+                .as("arrival order decides who got the stock: the first 150 cashiers")
+                .isEqualTo(149);
+        assertThat(count(
+                        "SELECT count(*) FROM reservations WHERE checkout_id = ? AND state = 'RELEASED' AND quantity = 0",
+                        late))
+                .isEqualTo(1);
+        assertThat(count("SELECT count(DISTINCT created_at) FROM reservations WHERE product_id = ?", productId))
+                .as("150 reservations in a few polls, not one transaction each")
+                .isLessThan(10);
+        var report = invariants();
+        assertThat(report.get("sound").asBoolean()).as(report.toString()).isTrue();
+    }
+
+    private long count(String sql, String param) {
+        Long value = jdbc.sql(sql).param(param).query(Long.class).single();
+        return value == null ? 0 : value;
+    }
+}
