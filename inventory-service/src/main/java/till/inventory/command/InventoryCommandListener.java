@@ -22,6 +22,7 @@ import till.contracts.inventory.ReleaseStock;
 import till.contracts.inventory.ReserveStock;
 import till.contracts.inventory.ReturnStock;
 import till.inventory.product.Adjustments;
+import till.inventory.product.LockUnavailableException;
 import till.inventory.product.Product;
 import till.inventory.product.ProductLocks;
 import till.inventory.refund.Returns;
@@ -37,8 +38,8 @@ import till.platform.kafka.Tracing;
  * Reads {@code inventory.commands} a poll at a time. Each record is validated (envelope, type, data, keyed by its
  * product); the valid ones are grouped by product in arrival order and each product's group is applied in one
  * transaction under one {@code FOR UPDATE NOWAIT} lock, so a hot product pays one lock and one commit per poll
- * rather than per sale. Each message keeps its own idempotency (the inbox) and its own savepoint, so an invalid
- * one changes nothing while the rest of its group applies.
+ * rather than per sale. Each message keeps its own idempotency (the inbox). When one fails, the group is applied
+ * again with a savepoint per message, so an invalid one changes nothing while the rest of its group applies.
  *
  * <p>Failures are reported with {@link BatchListenerFailedException} at the earliest failing record: the error
  * policy dead-letters it (invalid) or retries from it (transient), and the records after it come again, where
@@ -98,7 +99,8 @@ class InventoryCommandListener {
             } catch (InvalidMessageException invalid) {
                 failures.add(new Failure(group.getValue().getFirst().index(), invalid));
             } catch (RuntimeException transientFailure) {
-                // Later groups start after this one in the poll: they come again with the retry.
+                // The product stayed locked or the database is away: later groups start after this one in the
+                // poll, so they come again with the retry.
                 failures.add(new Failure(group.getValue().getFirst().index(), transientFailure));
                 break;
             }
@@ -134,14 +136,17 @@ class InventoryCommandListener {
     }
 
     /**
-     * One product's commands, in arrival order, in one transaction; returns the invalid ones. The common case (all
-     * valid) runs without savepoints; when one is invalid the group runs again with a savepoint per message.
+     * One product's commands, in arrival order, in one transaction; returns the ones that failed. The common case
+     * (all valid) runs without savepoints. When one fails, the group runs again with a savepoint per message, so
+     * the failure is pinned on its own message and the rest of the group still applies.
      */
     private List<Failure> apply(String productId, List<Command> group) {
         if (group.size() > 1) {
             try {
                 return apply(productId, group, false);
-            } catch (InvalidMessageException invalid) {
+            } catch (LockUnavailableException locked) {
+                throw locked;
+            } catch (RuntimeException failed) {
                 // Rolled back as a whole: isolate each message this time.
             }
         }
@@ -150,9 +155,16 @@ class InventoryCommandListener {
 
     private List<Failure> apply(String productId, List<Command> group, boolean isolate) {
         return locks.writeGroup(productId, (locked, transaction) -> {
-            List<Failure> invalid = new ArrayList<>();
+            List<Failure> failed = new ArrayList<>();
             Optional<Product> current = locked;
-            for (Command command : group) {
+            for (int next = 0; next < group.size(); next++) {
+                if (!isolate && group.get(next).data() instanceof ReserveStock) {
+                    int end = endOfReservations(group, next);
+                    current = reserveAll(group.subList(next, end), current);
+                    next = end - 1;
+                    continue;
+                }
+                Command command = group.get(next);
                 adoptContext(command);
                 Object savepoint = isolate ? transaction.createSavepoint() : null;
                 try {
@@ -160,19 +172,50 @@ class InventoryCommandListener {
                         current = dispatch(command.data(), current);
                     }
                     release(transaction, savepoint);
-                } catch (InvalidMessageException e) {
+                } catch (RuntimeException e) {
                     if (savepoint == null) {
                         throw e;
                     }
                     transaction.rollbackToSavepoint(savepoint);
-                    invalid.add(new Failure(command.index(), e));
+                    failed.add(new Failure(command.index(), e));
+                    if (!(e instanceof InvalidMessageException)) {
+                        // It will be retried: what follows it for this product must wait, to keep their order.
+                        break;
+                    }
                 } finally {
                     MDC.remove(MDC_CHECKOUT_ID);
                     inbound.done();
                 }
             }
-            return invalid;
+            return failed;
         });
+    }
+
+    private static int endOfReservations(List<Command> group, int start) {
+        int end = start;
+        while (end < group.size() && group.get(end).data() instanceof ReserveStock) {
+            end++;
+        }
+        return end;
+    }
+
+    /** Consecutive reservations of one product: decided in memory in order, written with one update and one insert. */
+    private Optional<Product> reserveAll(List<Command> run, Optional<Product> current) {
+        ReservationLifecycle.ReservationRun reservationRun = reservations.startRun(
+                current,
+                run.stream().map(c -> ((ReserveStock) c.data()).checkoutId()).toList());
+        for (Command command : run) {
+            adoptContext(command);
+            try {
+                if (inbox.firstDelivery(command.message())) {
+                    reservationRun.reserve((ReserveStock) command.data());
+                }
+            } finally {
+                MDC.remove(MDC_CHECKOUT_ID);
+                inbound.done();
+            }
+        }
+        return reservationRun.finish();
     }
 
     /** Applies one command to the product as it is now; returns the product as the command leaves it. */

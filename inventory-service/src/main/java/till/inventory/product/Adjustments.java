@@ -29,9 +29,12 @@ public class Adjustments {
 
     /**
      * An adjustment by message, under the product's lock. No retry can fix an unknown product or a delta below
-     * reserved, so they are invalid messages (dead-lettered). Returns the product as it leaves it.
+     * reserved (nor a zero delta), so they are invalid messages (dead-lettered). Returns the product as it leaves it.
      */
     public Optional<Product> apply(AdjustStock command, Optional<Product> locked) {
+        if (command.delta() == 0) {
+            throw new InvalidMessageException("field 'delta' must not be zero");
+        }
         Product product =
                 locked.orElseThrow(() -> new InvalidMessageException("unknown product '" + command.productId() + "'"));
         try {

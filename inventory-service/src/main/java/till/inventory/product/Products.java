@@ -70,7 +70,19 @@ public class Products {
         return update(locked, locked.name(), locked.priceMinor(), stock, cause);
     }
 
-    private void emitStockLevel(Product product, String cause) {
+    /**
+     * Writes stock reached in memory after {@code changes} stock changes of a locked product, each of which already
+     * emitted its fact with {@link #emitStockLevel}: a run of reservations pays for one UPDATE.
+     */
+    public Product writeStock(Product locked, Stock stock, int changes) {
+        jdbc.sql("UPDATE products SET on_hand = ?, reserved = ?, version = version + ? WHERE product_id = ?")
+                .params(stock.onHand(), stock.reserved(), changes, locked.productId())
+                .update();
+        return new Product(locked.productId(), locked.name(), locked.priceMinor(), stock, locked.version() + changes);
+    }
+
+    /** The {@link StockLevelChanged} fact for a product as a change leaves it. */
+    public void emitStockLevel(Product product, String cause) {
         Stock stock = product.stock();
         outbox.append(
                 Topics.INVENTORY_EVENTS,

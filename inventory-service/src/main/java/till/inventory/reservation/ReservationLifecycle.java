@@ -1,6 +1,12 @@
 package till.inventory.reservation;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -44,43 +50,96 @@ public class ReservationLifecycle {
      * the product as this command leaves it.
      */
     public Optional<Product> reserve(ReserveStock command, Optional<Product> locked) {
-        String checkoutId = command.checkoutId();
-        if (locked.isEmpty()) {
-            reject(command, StockRejectionReason.UNKNOWN_PRODUCT);
-            return locked;
+        ReservationRun run = startRun(locked, List.of(command.checkoutId()));
+        run.reserve(command);
+        return run.finish();
+    }
+
+    /**
+     * Starts a run of consecutive reservations of one locked product (a hot product's poll): their existing
+     * reservations are read in one query, each decision is made in memory in order and its replies and fact
+     * written at once, and the stock and new reservations are written in one statement each by {@link
+     * ReservationRun#finish}.
+     */
+    public ReservationRun startRun(Optional<Product> locked, Collection<String> checkoutIds) {
+        return new ReservationRun(
+                locked,
+                locked.map(p -> reservations.findAll(p.productId(), checkoutIds))
+                        .orElseGet(HashMap::new));
+    }
+
+    /** Reservations of one locked product decided in memory; nothing is written to products until finished. */
+    public final class ReservationRun {
+
+        private final Optional<Product> locked;
+        private final Map<String, Reservation> known;
+        private final List<Reservation> made = new ArrayList<>();
+        private @Nullable Product current;
+
+        private ReservationRun(Optional<Product> locked, Map<String, Reservation> known) {
+            this.locked = locked;
+            this.known = known;
+            this.current = locked.orElse(null);
         }
-        Product product = locked.get();
-        Optional<Reservation> existing = reservations.find(checkoutId, product.productId());
-        if (existing.isPresent()) {
-            Reservation reservation = existing.get();
-            if (reservation.state() == Reservation.State.RELEASED) {
-                // The checkout's release came first: a late reservation must not resurrect it.
-                reject(command, StockRejectionReason.ALREADY_RELEASED);
-            } else {
-                // A second reserve for the same checkout is the same reservation: answer it again.
-                if (reservation.quantity() != command.quantity()) {
-                    log.warn(
-                            "checkout {} asked again for {} of {} but holds a reservation of {}; answering that",
-                            checkoutId,
-                            command.quantity(),
-                            product.productId(),
-                            reservation.quantity());
-                }
-                replyReserved(reservation);
+
+        public void reserve(ReserveStock command) {
+            String checkoutId = command.checkoutId();
+            Product product = current;
+            if (product == null) {
+                reject(command, StockRejectionReason.UNKNOWN_PRODUCT);
+                return;
             }
-            return locked;
+            Reservation existing = known.get(checkoutId);
+            if (existing != null) {
+                if (existing.state() == Reservation.State.RELEASED) {
+                    // The checkout's release came first: a late reservation must not resurrect it.
+                    reject(command, StockRejectionReason.ALREADY_RELEASED);
+                } else {
+                    // A second reserve for the same checkout is the same reservation: answer it again.
+                    if (existing.quantity() != command.quantity()) {
+                        log.warn(
+                                "checkout {} asked again for {} of {} but holds a reservation of {}; answering that",
+                                checkoutId,
+                                command.quantity(),
+                                product.productId(),
+                                existing.quantity());
+                    }
+                    replyReserved(existing);
+                }
+                return;
+            }
+            if (!product.stock().canReserve(command.quantity())) {
+                reject(command, StockRejectionReason.OUT_OF_STOCK);
+                return;
+            }
+            current = new Product(
+                    product.productId(),
+                    product.name(),
+                    product.priceMinor(),
+                    product.stock().reserve(command.quantity()),
+                    product.version() + 1);
+            products.emitStockLevel(current, "reserved for " + checkoutId);
+            Reservation reservation = new Reservation(
+                    checkoutId,
+                    product.productId(),
+                    command.quantity(),
+                    product.priceMinor(),
+                    Reservation.State.RESERVED);
+            known.put(checkoutId, reservation);
+            made.add(reservation);
+            replyReserved(reservation);
         }
-        if (!product.stock().canReserve(command.quantity())) {
-            reject(command, StockRejectionReason.OUT_OF_STOCK);
-            return locked;
+
+        /** Writes the run's stock and reservations; returns the product as the run leaves it. */
+        public Optional<Product> finish() {
+            Product start = locked.orElse(null);
+            if (start == null || current == null || made.isEmpty()) {
+                return locked;
+            }
+            Product after = products.writeStock(start, current.stock(), made.size());
+            reservations.insertReserved(start.productId(), start.priceMinor(), made);
+            return Optional.of(after);
         }
-        Product after = products.changeStock(
-                product, product.stock().reserve(command.quantity()), "reserved for " + checkoutId);
-        Reservation reservation = new Reservation(
-                checkoutId, product.productId(), command.quantity(), product.priceMinor(), Reservation.State.RESERVED);
-        reservations.insert(reservation);
-        replyReserved(reservation);
-        return Optional.of(after);
     }
 
     /**
