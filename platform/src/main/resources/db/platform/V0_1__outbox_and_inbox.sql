@@ -19,6 +19,16 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_at IS NULL;
 CREATE INDEX outbox_sent_at ON outbox (sent_at) WHERE sent_at IS NOT NULL;
 
+-- Wakes every relay listening on 'till_outbox' when rows commit (NOTIFY is delivered at commit, and repeats in
+-- one transaction fold into one). A hint only: the relays also poll.
+CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('till_outbox', '');
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
+
 -- The inbox: one row per applied message, written in the transaction that applied it.
 CREATE TABLE inbox (
     message_id   text        PRIMARY KEY,

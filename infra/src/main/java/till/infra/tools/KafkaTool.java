@@ -47,5 +47,4 @@ public final class KafkaTool {
             throw e.getCause();
         }
     }
-
 }

@@ -81,10 +81,18 @@ public final class Replay {
                         continue;
                     }
                     String source = header(record, "kafka_dlt-original-topic");
-                    String target = source != null ? source : deadLetterTopic.substring(0, deadLetterTopic.length() - 4);
-                    System.out.printf("%s %s-%d@%d key=%s id=%s -> %s (was: %s)%n",
-                            dryRun ? "would replay" : "replaying", record.topic(), record.partition(), record.offset(),
-                            record.key(), messageId, target, header(record, "till-dlt-reason"));
+                    String target =
+                            source != null ? source : deadLetterTopic.substring(0, deadLetterTopic.length() - 4);
+                    System.out.printf(
+                            "%s %s-%d@%d key=%s id=%s -> %s (was: %s)%n",
+                            dryRun ? "would replay" : "replaying",
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            record.key(),
+                            messageId,
+                            target,
+                            header(record, "till-dlt-reason"));
                     if (!dryRun) {
                         ProducerRecord<String, String> out = new ProducerRecord<>(target, record.key(), record.value());
                         for (Header h : record.headers()) {
@@ -92,8 +100,11 @@ public final class Replay {
                                 out.headers().add(h);
                             }
                         }
-                        out.headers().add("till-replayed-from", (record.topic() + "-" + record.partition() + "@" + record.offset())
-                                .getBytes(StandardCharsets.UTF_8));
+                        out.headers()
+                                .add(
+                                        "till-replayed-from",
+                                        (record.topic() + "-" + record.partition() + "@" + record.offset())
+                                                .getBytes(StandardCharsets.UTF_8));
                         producer.send(out).get();
                     }
                     replayed++;

@@ -50,9 +50,7 @@ public class Outbox {
                 .param("payload", mapper.writeValueAsString(event))
                 .param("headers", mapper.writeValueAsString(Map.of(Tracing.TRACEPARENT, Tracing.childOfCurrent())))
                 .update();
-        // Hints for the relays; they poll anyway. NOTIFY is delivered at commit to every instance's relay
-        // (PostgreSQL folds repeats within one transaction); the in-JVM wake-up saves the round trip.
-        jdbc.sql("SELECT pg_notify(?, '')").param(OutboxRelay.CHANNEL).query(rs -> {});
+        // A hint for this JVM's relay; the table's trigger notifies every instance's relay at commit.
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {

@@ -45,7 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class OutboxRelay implements SmartLifecycle {
 
-    /** The PostgreSQL channel {@link Outbox} notifies on commit. */
+    /** The PostgreSQL channel the outbox table's trigger notifies on commit. */
     static final String CHANNEL = "till_outbox";
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
@@ -63,6 +63,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final Counter published;
     private final Counter failures;
     private final Timer commitToAck;
+    private final boolean enabled;
     private volatile boolean running;
     private Thread worker = new Thread(() -> {});
     private Thread listener = new Thread(() -> {});
@@ -76,7 +77,8 @@ public class OutboxRelay implements SmartLifecycle {
             MeterRegistry meters,
             @Value("${till.outbox.batch-size:500}") int batchSize,
             @Value("${till.outbox.poll-interval:200ms}") Duration pollInterval,
-            @Value("${till.outbox.retention:24h}") Duration retention) {
+            @Value("${till.outbox.retention:24h}") Duration retention,
+            @Value("${till.outbox.relay.enabled:true}") boolean enabled) {
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.tx = tx;
@@ -85,6 +87,7 @@ public class OutboxRelay implements SmartLifecycle {
         this.batchSize = batchSize;
         this.pollInterval = pollInterval;
         this.retention = retention;
+        this.enabled = enabled;
         this.published = meters.counter("till.outbox.published");
         this.failures = meters.counter("till.outbox.publish.failures");
         this.commitToAck = Timer.builder("till.outbox.commit.to.ack")
@@ -122,6 +125,15 @@ public class OutboxRelay implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * {@code till.outbox.relay.enabled=false} leaves rows unsent (for fault tests, or when change-data capture
+     * publishes the table instead).
+     */
+    @Override
+    public boolean isAutoStartup() {
+        return enabled;
     }
 
     @Override

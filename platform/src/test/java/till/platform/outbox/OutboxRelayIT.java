@@ -63,7 +63,8 @@ class OutboxRelayIT extends PlatformHarness {
                 new SimpleMeterRegistry(),
                 100,
                 Duration.ofMillis(20),
-                Duration.ofDays(1));
+                Duration.ofDays(1),
+                true);
         second.start();
         String run = UUID.randomUUID().toString();
         int keys = 50;

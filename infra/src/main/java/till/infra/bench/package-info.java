@@ -1,0 +1,5 @@
+/** Benchmarks against the embedded stack, each beside a baseline measured in the same run. */
+@NullMarked
+package till.infra.bench;
+
+import org.jspecify.annotations.NullMarked;
