@@ -22,11 +22,14 @@ import org.apache.kafka.common.errors.TopicExistsException;
 final class KafkaBroker {
 
     private final int port;
-    private final ChildProcess process;
+    private final Path config;
+    private final Path logs;
+    private ChildProcess process;
 
-    private KafkaBroker(int port, ChildProcess process) {
+    private KafkaBroker(int port, Path config, Path logs) {
         this.port = port;
-        this.process = process;
+        this.config = config;
+        this.logs = logs;
     }
 
     static KafkaBroker start(Path dir, int port, Path logs) {
@@ -75,23 +78,29 @@ final class KafkaBroker {
                 Map.of(),
                 logs.resolve("kafka-format.log"));
         format.awaitReady(() -> !format.isAlive(), Duration.ofSeconds(60));
-        ChildProcess broker = ChildProcess.startJava(
+        KafkaBroker kafka = new KafkaBroker(port, config, logs);
+        kafka.launch();
+        return kafka;
+    }
+
+    private void launch() {
+        process = ChildProcess.startJava(
                 "kafka",
-                jvm,
+                List.of("-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")),
                 List.of(KafkaMain.class.getName(), config.toString()),
                 Map.of(),
                 logs.resolve("kafka.log"));
-        KafkaBroker kafka = new KafkaBroker(port, broker);
-        broker.awaitReady(kafka::answers, Duration.ofSeconds(90));
-        return kafka;
+        process.awaitReady(this::answers, Duration.ofSeconds(90));
+    }
+
+    /** Starts the stopped broker again on the same port and data: for outage tests. */
+    void restart() {
+        process.stop();
+        launch();
     }
 
     String bootstrapServers() {
         return "127.0.0.1:" + port;
-    }
-
-    ChildProcess process() {
-        return process;
     }
 
     /** Creates the topics that do not exist yet. */

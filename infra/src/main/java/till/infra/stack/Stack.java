@@ -96,6 +96,15 @@ public final class Stack implements AutoCloseable {
         return options.preferDefaultPorts() ? Ports.preferredOrFree(preferred) : Ports.free();
     }
 
+    /** Stops the broker as an outage would, and {@link #startKafka()} brings it back on the same port and data. */
+    public void stopKafka() {
+        kafka.stop();
+    }
+
+    public void startKafka() {
+        kafka.restart();
+    }
+
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
     }

@@ -54,11 +54,17 @@ public final class TillService {
     }
 
     void start() {
+        start(Map.of());
+    }
+
+    private void start(Map<String, String> extraEnv) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putAll(extraEnv);
         process = ChildProcess.startJava(
                 name.id + "-service",
                 List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
                 List.of("-jar", jar.toString()),
-                env,
+                all,
                 log);
     }
 
@@ -80,7 +86,12 @@ public final class TillService {
     }
 
     public void restart(Duration timeout) {
-        start();
+        restart(timeout, Map.of());
+    }
+
+    /** Starts the (killed or stopped) service again, with these environment variables added for this run. */
+    public void restart(Duration timeout, Map<String, String> extraEnv) {
+        start(extraEnv);
         awaitReady(timeout);
     }
 
