@@ -15,23 +15,36 @@ final class SharedStack {
     static final Duration CHECKOUT_DEADLINE = Duration.ofSeconds(15);
 
     private static Stack stack;
+    private static RuntimeException failedToStart;
     private static TillClient client;
 
     private SharedStack() {}
 
     static synchronized Stack get() {
+        if (failedToStart != null) {
+            throw new IllegalStateException("the shared stack failed to start (see the first failure)", failedToStart);
+        }
         if (stack == null) {
-            Path root = Path.of("..").toAbsolutePath().normalize();
-            stack = Stack.start(
-                    new Stack.Options(root, root.resolve("infra/target/stack-it"), false, 12, CHECKOUT_DEADLINE),
-                    line -> System.out.println("stack: " + line));
-            client = new TillClient();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                client.close();
-                stack.stop();
-            }));
+            try {
+                start();
+            } catch (RuntimeException e) {
+                failedToStart = e;
+                throw e;
+            }
         }
         return stack;
+    }
+
+    private static void start() {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        stack = Stack.start(
+                new Stack.Options(root, root.resolve("infra/target/stack-it"), false, 12, CHECKOUT_DEADLINE),
+                line -> System.out.println("stack: " + line));
+        client = new TillClient();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            client.close();
+            stack.stop();
+        }));
     }
 
     static TillClient client() {

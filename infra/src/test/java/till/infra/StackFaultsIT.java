@@ -61,7 +61,8 @@ class StackFaultsIT extends StackTest {
         AtomicInteger accepted = new AtomicInteger();
         List<Future<String>> tills = new ArrayList<>();
         TillService checkoutService = stack.service(TillService.Name.CHECKOUT);
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+        // Twenty tills, each selling one sale after another: the kill lands mid-stream, not after the rush.
+        try (ExecutorService threads = Executors.newFixedThreadPool(20)) {
             for (int i = 0; i < 200; i++) {
                 String productId = productIds.get(i % products);
                 String customerId = customerIds.get(i % products);
@@ -110,6 +111,133 @@ class StackFaultsIT extends StackTest {
             assertThat(confirmed).isPositive();
             assertSound();
         }
+    }
+
+    @Test
+    void aSaleCommittedButNotYetPublishedWhenCheckoutServiceDiesIsPublishedAfterRestartAndAppliedOnce() {
+        String product = product(100, 5);
+        String customer = customer(100_000);
+        TillService checkoutService = stack.service(TillService.Name.CHECKOUT);
+        checkoutService.kill();
+        // Its relay held back: the sale's ReserveStock is committed to the outbox and goes nowhere.
+        checkoutService.restart(Duration.ofMinutes(2), Map.of("TILL_OUTBOX_RELAY_ENABLED", "false"));
+        TillClient.Response started = client.post(
+                checkout + "/api/checkouts",
+                Map.of("customerId", customer, "lines", List.of(Map.of("productId", product, "quantity", 1))),
+                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+        assertThat(started.status()).isEqualTo(202);
+        String location = started.raw().headers().firstValue("Location").orElseThrow();
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> stock(product).get("reserved").asLong() == 0);
+
+        checkoutService.kill();
+        checkoutService.restart(Duration.ofMinutes(2));
+
+        JsonNode sale = await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> client.get(checkout + location).body(),
+                        c -> !"PENDING".equals(c.get("status").asString()));
+        assertThat(sale.get("status").asString()).isEqualTo("CONFIRMED");
+        assertThat(stock(product).get("onHand").asLong()).isEqualTo(4);
+        assertThat(stock(product).get("reserved").asLong()).isZero();
+        assertThat(balance(customer)).isEqualTo(100);
+        assertSound();
+    }
+
+    @Test
+    void theBrokerDownForTenSecondsUnderLoadLosesNoEventAndKeepsEveryProductsOrder() throws Exception {
+        int products = 50;
+        int rounds = 24;
+        List<String> productIds = new ArrayList<>();
+        Map<String, Long> createdAt = new HashMap<>();
+        for (int i = 0; i < products; i++) {
+            String id = product(100, 10);
+            productIds.add(id);
+            createdAt.put(id, stock(id).get("version").asLong());
+        }
+        AtomicInteger adjusted = new AtomicInteger();
+        try (ExecutorService writer = Executors.newSingleThreadExecutor()) {
+            Future<?> load = writer.submit(() -> {
+                for (int round = 0; round < rounds; round++) {
+                    for (String id : productIds) {
+                        TillClient.Response r = client.post(
+                                inventory + "/api/products/" + id + "/adjustments",
+                                Map.of("adjustmentId", UUID.randomUUID().toString(), "delta", 1, "reason", "delivery"),
+                                Map.of());
+                        assertThat(r.status()).as(r.body().toString()).isEqualTo(201);
+                        adjusted.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(60)).until(() -> adjusted.get() >= products * rounds / 4);
+            stack.stopKafka();
+            // The outage itself: ten seconds during which inventory keeps committing to its outbox.
+            Thread.sleep(Duration.ofSeconds(10));
+            stack.startKafka();
+            load.get(5, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        assertThat(adjusted.get()).isEqualTo(products * rounds);
+
+        Map<String, Long> finalVersion = new HashMap<>();
+        for (String id : productIds) {
+            finalVersion.put(id, stock(id).get("version").asLong());
+        }
+        Map<String, List<Long>> versions = readStockEvents(productIds, finalVersion);
+        for (String id : productIds) {
+            List<Long> seen = versions.getOrDefault(id, List.of());
+            List<Long> expected = java.util.stream.LongStream.rangeClosed(createdAt.get(id) + 1, finalVersion.get(id))
+                    .boxed()
+                    .toList();
+            assertThat(seen)
+                    .as("versions of %s, deduplicated by message id", id)
+                    .containsSubsequence(expected);
+            assertThat(seen).as("order of %s", id).isSorted();
+        }
+        assertSound();
+    }
+
+    /** inventory.events for these products, per product, skipping message ids already seen (as the inbox does). */
+    private Map<String, List<Long>> readStockEvents(List<String> productIds, Map<String, Long> until) {
+        var props = new java.util.Properties();
+        props.put(
+                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.kafkaBootstrapServers());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "order-check-" + UUID.randomUUID());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(
+                org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.StringDeserializer.class);
+        props.put(
+                org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.StringDeserializer.class);
+        var json = tools.jackson.databind.json.JsonMapper.builder().build();
+        Map<String, List<Long>> versions = new HashMap<>();
+        java.util.Set<String> seenIds = new java.util.HashSet<>();
+        java.util.Set<String> wanted = new java.util.HashSet<>(productIds);
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(props)) {
+            consumer.subscribe(List.of("inventory.events"));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+            while (Instant.now().isBefore(deadline) && !caughtUp(versions, until)) {
+                for (var record : consumer.poll(Duration.ofMillis(300))) {
+                    if (!wanted.contains(record.key())) {
+                        continue;
+                    }
+                    JsonNode event = json.readTree(record.value());
+                    if (seenIds.add(event.get("id").asString())) {
+                        versions.computeIfAbsent(record.key(), k -> new ArrayList<>())
+                                .add(event.get("data").get("version").asLong());
+                    }
+                }
+            }
+        }
+        return versions;
+    }
+
+    private static boolean caughtUp(Map<String, List<Long>> versions, Map<String, Long> until) {
+        return until.entrySet().stream()
+                .allMatch(e -> versions.getOrDefault(e.getKey(), List.of()).contains(e.getValue()));
     }
 
     /** A till: posts the sale, and after a connection failure or 5xx posts it again with the same key. */

@@ -21,6 +21,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import till.infra.demo.LastItemRace;
 import till.infra.demo.TillClient;
+import till.infra.tools.Replay;
+import till.platform.cloudevents.CloudEvent;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -259,6 +261,39 @@ class TillStackIT extends StackTest {
         assertThat(events)
                 .extracting(r -> json.readTree(r.value()).get("type").asString())
                 .containsExactly("till.inventory.ReserveStock", "till.inventory.CommitStock");
+    }
+
+    @Test
+    void aDeadLetteredCommandIsReplayedAfterTheFixAndAppliedOnce() {
+        String product = product(100, 2);
+        String adjustmentId = UUID.randomUUID().toString();
+        CloudEvent shrink = CloudEvent.create(
+                "till.inventory.AdjustStock",
+                "/till/operator",
+                product,
+                json.valueToTree(
+                        Map.of("adjustmentId", adjustmentId, "productId", product, "delta", -5, "reason", "count")));
+        try (KafkaProducer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>("inventory.commands", product, json.writeValueAsString(shrink)));
+        }
+        assertThat(readAll("inventory.commands.DLT", product, 1)).hasSize(1);
+
+        // The fix: the delivery the count was taken after is booked.
+        TillClient.Response delivery = client.post(
+                inventory + "/api/products/" + product + "/adjustments",
+                Map.of("adjustmentId", UUID.randomUUID().toString(), "delta", 10, "reason", "delivery"),
+                Map.of());
+        assertThat(delivery.status()).isEqualTo(201);
+        int replayed = Replay.replay(stack.kafkaBootstrapServers(), "inventory.commands.DLT", shrink.id(), false);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> stock(product).get("onHand").asLong() == 7);
+        int replayedAgain = Replay.replay(stack.kafkaBootstrapServers(), "inventory.commands.DLT", shrink.id(), false);
+
+        assertThat(replayed).isEqualTo(1);
+        assertThat(replayedAgain).isEqualTo(1);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> stock(product).get("onHand").asLong() == 7);
     }
 
     private KafkaProducer<String, String> producer() {

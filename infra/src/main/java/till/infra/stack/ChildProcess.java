@@ -69,6 +69,24 @@ final class ChildProcess {
                 name + " was not ready within " + timeout + "; its log " + log + " ends:\n" + tail());
     }
 
+    /** For a one-shot command: waits for it to exit, failing (with the log's tail) unless it exits 0. */
+    void awaitSuccess(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(
+                        name + " did not finish within " + timeout + "; its log " + log + " ends:\n" + tail());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + name, e);
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException(
+                    name + " failed with exit code " + process.exitValue() + "; its log " + log + " ends:\n" + tail());
+        }
+    }
+
     String name() {
         return name;
     }

@@ -57,6 +57,8 @@ final class KafkaBroker {
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 Map.entry("log.segment.bytes", String.valueOf(64 * 1024 * 1024))));
         try {
+            // A new stack, a new cluster: storage from an earlier run would carry another cluster id.
+            deleteRecursively(dir);
             Files.createDirectories(dir);
             try (var out = Files.newBufferedWriter(config)) {
                 props.store(out, "Till embedded stack: single-node KRaft broker");
@@ -77,7 +79,7 @@ final class KafkaBroker {
                         config.toString()),
                 Map.of(),
                 logs.resolve("kafka-format.log"));
-        format.awaitReady(() -> !format.isAlive(), Duration.ofSeconds(60));
+        format.awaitSuccess(Duration.ofSeconds(60));
         KafkaBroker kafka = new KafkaBroker(port, config, logs);
         kafka.launch();
         return kafka;
@@ -97,6 +99,17 @@ final class KafkaBroker {
     void restart() {
         process.stop();
         launch();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     String bootstrapServers() {

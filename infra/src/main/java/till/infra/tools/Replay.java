@@ -49,7 +49,7 @@ public final class Replay {
         System.out.println((dryRun ? "would replay " : "replayed ") + replayed + " record(s) from " + topic);
     }
 
-    static int replay(String bootstrapServers, String deadLetterTopic, @Nullable String onlyId, boolean dryRun) {
+    public static int replay(String bootstrapServers, String deadLetterTopic, @Nullable String onlyId, boolean dryRun) {
         JsonMapper json = JsonMapper.builder().build();
         Properties consumerProps = new Properties();
         consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
