@@ -6,13 +6,10 @@ import till.infra.demo.TillClient;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
 
-/**
- * One embedded stack per test JVM, started as {@code ./run stack} starts it, on first use, and stopped when the
- * JVM exits. The checkout deadline is shortened so the time-out path can be tested in seconds.
- */
+/** One embedded stack per test JVM, started as {@code ./run stack} starts it, on first use, and stopped when the JVM exits. */
 final class SharedStack {
 
-    static final Duration CHECKOUT_DEADLINE = Duration.ofSeconds(15);
+    static final Duration CHECKOUT_DEADLINE = Duration.ofSeconds(30);
 
     private static Stack stack;
     private static RuntimeException failedToStart;
