@@ -62,7 +62,7 @@ public final class TillService {
         all.putAll(extraEnv);
         process = ChildProcess.startJava(
                 name.id + "-service",
-                List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC"),
                 List.of("-jar", jar.toString()),
                 all,
                 log);
