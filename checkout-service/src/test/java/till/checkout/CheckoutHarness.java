@@ -60,10 +60,7 @@ public abstract class CheckoutHarness {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> DATABASE);
-        registry.add("spring.datasource.username", TestInfrastructure::username);
-        registry.add("spring.datasource.password", TestInfrastructure::password);
-        registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
+        TestInfrastructure.register(registry, DATABASE);
     }
 
     /** Wraps the pool so tests can count the statements one thread issues (datasource-proxy). */

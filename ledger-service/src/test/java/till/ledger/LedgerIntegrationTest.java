@@ -26,10 +26,7 @@ public abstract class LedgerIntegrationTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> DATABASE);
-        registry.add("spring.datasource.username", TestInfrastructure::username);
-        registry.add("spring.datasource.password", TestInfrastructure::password);
-        registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
+        TestInfrastructure.register(registry, DATABASE);
     }
 
     @Autowired
