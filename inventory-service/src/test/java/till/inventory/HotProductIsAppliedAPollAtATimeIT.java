@@ -3,6 +3,8 @@ package till.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -10,6 +12,9 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import till.contracts.inventory.ReleaseStock;
 import till.contracts.inventory.ReserveStock;
+import till.contracts.inventory.StockLevelChanged;
+import till.platform.kafka.Topics;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A hot product's queued commands are applied a poll at a time: one transaction and one lock for many sales,
@@ -57,6 +62,33 @@ class HotProductIsAppliedAPollAtATimeIT extends InventoryHarness {
         assertThat(count("SELECT count(DISTINCT created_at) FROM reservations WHERE product_id = ?", productId))
                 .as("150 reservations in a few polls, not one transaction each")
                 .isLessThan(10);
+        try (TopicTap events = new TopicTap(Topics.INVENTORY_EVENTS)) {
+            long transactions = count(
+                    "SELECT count(DISTINCT created_at) FROM reservations WHERE product_id = ? AND state = 'RESERVED'",
+                    productId);
+            List<JsonNode> facts = await().atMost(PATIENCE)
+                    .until(
+                            () -> events.events(Set.of(productId)).stream()
+                                    .filter(e -> e.type().equals(StockLevelChanged.TYPE))
+                                    .map(Seen::data)
+                                    .filter(data -> data.get("cause").asString().startsWith("reserved for"))
+                                    .toList(),
+                            found -> !found.isEmpty()
+                                    && found.getLast().get("version").asLong() == 151);
+            assertThat(facts)
+                    .as("one StockLevelChanged per transaction that reserved, each with the level it committed")
+                    .hasSize((int) transactions);
+            assertThat(facts)
+                    .extracting(f -> f.get("version").asLong())
+                    .isSorted()
+                    .doesNotHaveDuplicates();
+            JsonNode last = facts.getLast();
+            assertThat(List.of(
+                            last.get("onHand").asLong(),
+                            last.get("reserved").asLong(),
+                            last.get("available").asLong()))
+                    .containsExactly(150L, 150L, 0L);
+        }
         var report = invariants();
         assertThat(report.get("sound").asBoolean()).as(report.toString()).isTrue();
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -199,15 +200,21 @@ class InventoryCommandListener {
         return end;
     }
 
-    /** Consecutive reservations of one product: decided in memory in order, written with one update and one insert. */
+    /**
+     * Consecutive reservations of one product: one inbox statement for the run, each decided in memory in order,
+     * then one update, one insert of the new reservations and one outbox insert of the replies and the run's fact.
+     */
     private Optional<Product> reserveAll(List<Command> run, Optional<Product> current) {
         ReservationLifecycle.ReservationRun reservationRun = reservations.startRun(
                 current,
                 run.stream().map(c -> ((ReserveStock) c.data()).checkoutId()).toList());
+        Set<String> firstSeen =
+                inbox.firstDeliveries(run.stream().map(Command::message).toList());
         for (Command command : run) {
             adoptContext(command);
             try {
-                if (inbox.firstDelivery(command.message())) {
+                // remove: a message repeated within the run is applied once, like any redelivery.
+                if (firstSeen.remove(command.message().id())) {
                     reservationRun.reserve((ReserveStock) command.data());
                 }
             } finally {

@@ -2,6 +2,7 @@ package till.inventory.product;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -71,8 +72,9 @@ public class Products {
     }
 
     /**
-     * Writes stock reached in memory after {@code changes} stock changes of a locked product, each of which already
-     * emitted its fact with {@link #emitStockLevel}: a run of reservations pays for one UPDATE.
+     * Writes stock reached in memory after {@code changes} stock changes of a locked product: a run of
+     * reservations pays for one UPDATE. The caller emits the run's fact ({@link #stockLevel}) with the product
+     * this returns.
      */
     public Product writeStock(Product locked, Stock stock, int changes) {
         jdbc.sql("UPDATE products SET on_hand = ?, reserved = ?, version = version + ? WHERE product_id = ?")
@@ -82,9 +84,14 @@ public class Products {
     }
 
     /** The {@link StockLevelChanged} fact for a product as a change leaves it. */
-    public void emitStockLevel(Product product, String cause) {
+    void emitStockLevel(Product product, String cause) {
+        outbox.appendAll(List.of(stockLevel(product, cause)));
+    }
+
+    /** {@link #emitStockLevel}'s message, for a caller that appends a run's messages at once. */
+    public Outbox.Message stockLevel(Product product, String cause) {
         Stock stock = product.stock();
-        outbox.append(
+        return new Outbox.Message(
                 Topics.INVENTORY_EVENTS,
                 product.productId(),
                 StockLevelChanged.TYPE,

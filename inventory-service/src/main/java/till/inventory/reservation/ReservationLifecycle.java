@@ -57,9 +57,9 @@ public class ReservationLifecycle {
 
     /**
      * Starts a run of consecutive reservations of one locked product (a hot product's poll): their existing
-     * reservations are read in one query, each decision is made in memory in order and its replies and fact
-     * written at once, and the stock and new reservations are written in one statement each by {@link
-     * ReservationRun#finish}.
+     * reservations are read in one query, each decision is made in memory in order, and {@link
+     * ReservationRun#finish} writes the stock, the new reservations and the run's replies and fact in one
+     * statement each.
      */
     public ReservationRun startRun(Optional<Product> locked, Collection<String> checkoutIds) {
         return new ReservationRun(
@@ -68,12 +68,17 @@ public class ReservationLifecycle {
                         .orElseGet(HashMap::new));
     }
 
-    /** Reservations of one locked product decided in memory; nothing is written to products until finished. */
+    /**
+     * Reservations of one locked product decided in memory; nothing is written until finished. A run lives
+     * inside one transaction (or one savepoint) and is finished in it: its messages are never written apart from
+     * the decisions that caused them.
+     */
     public final class ReservationRun {
 
         private final Optional<Product> locked;
         private final Map<String, Reservation> known;
         private final List<Reservation> made = new ArrayList<>();
+        private final List<Outbox.Message> messages = new ArrayList<>();
         private @Nullable Product current;
 
         private ReservationRun(Optional<Product> locked, Map<String, Reservation> known) {
@@ -86,14 +91,14 @@ public class ReservationLifecycle {
             String checkoutId = command.checkoutId();
             Product product = current;
             if (product == null) {
-                reject(command, StockRejectionReason.UNKNOWN_PRODUCT);
+                messages.add(rejected(command, StockRejectionReason.UNKNOWN_PRODUCT));
                 return;
             }
             Reservation existing = known.get(checkoutId);
             if (existing != null) {
                 if (existing.state() == Reservation.State.RELEASED) {
                     // The checkout's release came first: a late reservation must not resurrect it.
-                    reject(command, StockRejectionReason.ALREADY_RELEASED);
+                    messages.add(rejected(command, StockRejectionReason.ALREADY_RELEASED));
                 } else {
                     // A second reserve for the same checkout is the same reservation: answer it again.
                     if (existing.quantity() != command.quantity()) {
@@ -104,12 +109,12 @@ public class ReservationLifecycle {
                                 product.productId(),
                                 existing.quantity());
                     }
-                    replyReserved(existing);
+                    messages.add(reserved(existing));
                 }
                 return;
             }
             if (!product.stock().canReserve(command.quantity())) {
-                reject(command, StockRejectionReason.OUT_OF_STOCK);
+                messages.add(rejected(command, StockRejectionReason.OUT_OF_STOCK));
                 return;
             }
             current = new Product(
@@ -118,7 +123,6 @@ public class ReservationLifecycle {
                     product.priceMinor(),
                     product.stock().reserve(command.quantity()),
                     product.version() + 1);
-            products.emitStockLevel(current, "reserved for " + checkoutId);
             Reservation reservation = new Reservation(
                     checkoutId,
                     product.productId(),
@@ -127,17 +131,28 @@ public class ReservationLifecycle {
                     Reservation.State.RESERVED);
             known.put(checkoutId, reservation);
             made.add(reservation);
-            replyReserved(reservation);
+            messages.add(reserved(reservation));
         }
 
-        /** Writes the run's stock and reservations; returns the product as the run leaves it. */
+        /**
+         * Writes the run's stock, reservations and replies, and one {@code StockLevelChanged} with the level the
+         * run leaves (its version counts every reservation): the levels in between were never committed, so no
+         * one could have seen them. Returns the product as the run leaves it.
+         */
         public Optional<Product> finish() {
             Product start = locked.orElse(null);
             if (start == null || current == null || made.isEmpty()) {
+                outbox.appendAll(messages);
                 return locked;
             }
             Product after = products.writeStock(start, current.stock(), made.size());
             reservations.insertReserved(start.productId(), start.priceMinor(), made);
+            messages.add(products.stockLevel(
+                    after,
+                    made.size() == 1
+                            ? "reserved for " + made.getFirst().checkoutId()
+                            : "reserved for " + made.size() + " checkouts"));
+            outbox.appendAll(messages);
             return Optional.of(after);
         }
     }
@@ -212,8 +227,8 @@ public class ReservationLifecycle {
         return locked;
     }
 
-    private void replyReserved(Reservation reservation) {
-        outbox.append(
+    private static Outbox.Message reserved(Reservation reservation) {
+        return new Outbox.Message(
                 Topics.CHECKOUT_REPLIES,
                 reservation.checkoutId(),
                 StockReserved.TYPE,
@@ -224,14 +239,14 @@ public class ReservationLifecycle {
                         reservation.unitPriceMinor()));
     }
 
-    private void reject(ReserveStock command, StockRejectionReason reason) {
+    private static Outbox.Message rejected(ReserveStock command, StockRejectionReason reason) {
         log.info(
                 "reservation of {} x {} for checkout {} rejected: {}",
                 command.quantity(),
                 command.productId(),
                 command.checkoutId(),
                 reason);
-        outbox.append(
+        return new Outbox.Message(
                 Topics.CHECKOUT_REPLIES,
                 command.checkoutId(),
                 StockRejected.TYPE,

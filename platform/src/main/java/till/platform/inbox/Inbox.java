@@ -3,6 +3,9 @@ package till.platform.inbox;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -35,14 +38,41 @@ public class Inbox {
     /** True the first time this message is seen; must run in the transaction that applies it. */
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean firstDelivery(CloudEvent message) {
-        int inserted = jdbc.sql(
-                        "INSERT INTO inbox (message_id, message_type) VALUES (?, ?) ON CONFLICT (message_id) DO NOTHING")
-                .params(message.id(), message.type())
-                .update();
-        if (inserted == 0) {
-            log.info("skipping redelivered message {} ({})", message.id(), message.type());
+        return recordFirstDeliveries(List.of(message)).contains(message.id());
+    }
+
+    /**
+     * The ids among these messages seen for the first time, recorded in one statement; must run in the
+     * transaction that applies them. An id that occurs twice in the list is in the set once: a caller applies a
+     * message only when {@code firstSeen.remove(message.id())} is true, so the repeat is skipped as a redelivery.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Set<String> firstDeliveries(List<CloudEvent> messages) {
+        return recordFirstDeliveries(messages);
+    }
+
+    private Set<String> recordFirstDeliveries(List<CloudEvent> messages) {
+        if (messages.isEmpty()) {
+            return new HashSet<>();
         }
-        return inserted == 1;
+        Set<String> firstSeen = new HashSet<>(jdbc.sql("""
+                        INSERT INTO inbox (message_id, message_type)
+                        SELECT message_id, message_type FROM unnest(?::text[], ?::text[]) AS m (message_id, message_type)
+                        ON CONFLICT (message_id) DO NOTHING
+                        RETURNING message_id
+                        """)
+                .params(
+                        messages.stream().map(CloudEvent::id).toArray(String[]::new),
+                        messages.stream().map(CloudEvent::type).toArray(String[]::new))
+                .query(String.class)
+                .list());
+        Set<String> reported = new HashSet<>();
+        for (CloudEvent message : messages) {
+            if (!firstSeen.contains(message.id()) || !reported.add(message.id())) {
+                log.info("skipping redelivered message {} ({})", message.id(), message.type());
+            }
+        }
+        return firstSeen;
     }
 
     @Scheduled(fixedDelayString = "${till.inbox.cleanup-interval:1h}", initialDelayString = "1m")

@@ -1,5 +1,7 @@
 package till.platform.outbox;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
@@ -9,7 +11,6 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import till.platform.cloudevents.CloudEvent;
 import till.platform.kafka.Tracing;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -18,6 +19,19 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 public class Outbox {
+
+    /**
+     * One message to append: a CloudEvent of {@code type} for {@code topic}, keyed (and with subject) {@code key}.
+     * {@code traceparent} is taken when the message is made, so a message collected for a later {@link #appendAll}
+     * keeps the trace of the command that caused it.
+     */
+    public record Message(String topic, String key, String type, Object data, String traceparent) {
+
+        /** A message in the current trace. */
+        public Message(String topic, String key, String type, Object data) {
+            this(topic, key, type, data, Tracing.childOfCurrent());
+        }
+    }
 
     private final JdbcClient jdbc;
     private final JsonMapper mapper;
@@ -33,23 +47,47 @@ public class Outbox {
 
     /** Appends one CloudEvent for {@code topic}, keyed (and with subject) {@code key}; returns its id. */
     public UUID append(String topic, String key, String type, Object data) {
+        return appendAll(List.of(new Message(topic, key, type, data))).getFirst();
+    }
+
+    /**
+     * Appends these messages in one statement, in list order (their {@code seq} follows it, so the relay publishes
+     * them in that order); each is its own CloudEvent. Returns their ids in the same order.
+     */
+    public List<UUID> appendAll(List<Message> messages) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("the outbox is written only inside the business transaction");
         }
-        JsonNode payload = mapper.valueToTree(data);
-        CloudEvent event = CloudEvent.create(type, source, key, payload);
-        UUID id = UUID.fromString(event.id());
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        int size = messages.size();
+        String[] ids = new String[size];
+        String[] topics = new String[size];
+        String[] keys = new String[size];
+        String[] types = new String[size];
+        String[] payloads = new String[size];
+        String[] headers = new String[size];
+        for (int i = 0; i < size; i++) {
+            Message message = messages.get(i);
+            CloudEvent event =
+                    CloudEvent.create(message.type(), source, message.key(), mapper.valueToTree(message.data()));
+            ids[i] = event.id();
+            topics[i] = message.topic();
+            keys[i] = message.key();
+            types[i] = message.type();
+            payloads[i] = mapper.writeValueAsString(event);
+            headers[i] = mapper.writeValueAsString(Map.of(Tracing.TRACEPARENT, message.traceparent()));
+        }
+        // One row per array position, ordered by it so that the bigserial seq is drawn in list order.
         jdbc.sql("""
                         INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, topic, message_key, headers)
-                        VALUES (:id, :topic, :key, :type, CAST(:payload AS json), :topic, :key, CAST(:headers AS jsonb))
-                        """)
-                .param("id", id)
-                .param("topic", topic)
-                .param("key", key)
-                .param("type", type)
-                .param("payload", mapper.writeValueAsString(event))
-                .param("headers", mapper.writeValueAsString(Map.of(Tracing.TRACEPARENT, Tracing.childOfCurrent())))
-                .update();
+                        SELECT CAST(id AS uuid), topic, message_key, type, CAST(payload AS json), topic, message_key,
+                               CAST(headers AS jsonb)
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                             WITH ORDINALITY AS m (id, topic, message_key, type, payload, headers, position)
+                        ORDER BY position
+                        """).params(ids, topics, keys, types, payloads, headers).update();
         // A hint for this JVM's relay; the table's trigger notifies every instance's relay at commit.
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
@@ -57,6 +95,6 @@ public class Outbox {
                 relay.wakeUp();
             }
         });
-        return id;
+        return Arrays.stream(ids).map(UUID::fromString).toList();
     }
 }

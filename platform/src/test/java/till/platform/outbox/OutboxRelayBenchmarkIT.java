@@ -83,16 +83,25 @@ class OutboxRelayBenchmarkIT {
     JsonMapper mapper;
 
     private OutboxRelay relay() {
-        return new OutboxRelay(jdbc, dataSource, tx, kafka, mapper, new SimpleMeterRegistry(), 500,
-                Duration.ofMillis(200), Duration.ofDays(1), true);
+        return new OutboxRelay(
+                jdbc,
+                dataSource,
+                tx,
+                kafka,
+                mapper,
+                new SimpleMeterRegistry(),
+                500,
+                Duration.ofMillis(200),
+                Duration.ofDays(1),
+                true);
     }
 
     @Test
     void relayBesideTheDirectProducer() throws Exception {
         String run = UUID.randomUUID().toString();
         String padding = "x".repeat(200);
-        String sampleEvent = mapper.writeValueAsString(
-                CloudEvent.create("till.bench.Payload", "/bench", "k", mapper.valueToTree(new Payload(run, 0, padding))));
+        String sampleEvent = mapper.writeValueAsString(CloudEvent.create(
+                "till.bench.Payload", "/bench", "k", mapper.valueToTree(new Payload(run, 0, padding))));
 
         // Direct: the same producer, the same record size and keys, every acknowledgement awaited.
         long start = System.nanoTime();
@@ -109,15 +118,23 @@ class OutboxRelayBenchmarkIT {
             int first = batch * 100;
             tx.executeWithoutResult(s -> {
                 for (int i = first; i < first + 100; i++) {
-                    outbox.append(Topics.LEDGER_EVENTS, "key-" + (i % KEYS), "till.bench.Payload", new Payload(run, i, padding));
+                    outbox.append(
+                            Topics.LEDGER_EVENTS,
+                            "key-" + (i % KEYS),
+                            "till.bench.Payload",
+                            new Payload(run, i, padding));
                 }
             });
         }
         OutboxRelay relay = relay();
         start = System.nanoTime();
         relay.start();
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
-                .until(() -> jdbc.sql("SELECT count(*) FROM outbox WHERE sent_at IS NULL").query(Long.class).single() == 0);
+        await().atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> jdbc.sql("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+                                .query(Long.class)
+                                .single()
+                        == 0);
         double relayRate = SATURATION_EVENTS / ((System.nanoTime() - start) / 1e9);
 
         // Latency at half the relay's saturation rate, through the relay and then directly.
@@ -125,26 +142,41 @@ class OutboxRelayBenchmarkIT {
         List<Long> relayLatency = latency(rate, id -> {
             UUID[] written = new UUID[1];
             tx.executeWithoutResult(s -> written[0] = outbox.append(
-                    Topics.LEDGER_EVENTS, "key-" + (id.hashCode() & 0xff) % KEYS, "till.bench.Payload", new Payload(id, 0, padding)));
+                    Topics.LEDGER_EVENTS,
+                    "key-" + (id.hashCode() & 0xff) % KEYS,
+                    "till.bench.Payload",
+                    new Payload(id, 0, padding)));
             return written[0].toString();
         });
         relay.stop();
         List<Long> directLatency = latency(rate, id -> {
-            CloudEvent event = CloudEvent.create("till.bench.Payload", "/bench", "k", mapper.valueToTree(new Payload(id, 0, padding)));
+            CloudEvent event = CloudEvent.create(
+                    "till.bench.Payload", "/bench", "k", mapper.valueToTree(new Payload(id, 0, padding)));
             kafka.send(Topics.LEDGER_EVENTS, "key-" + (id.hashCode() & 0xff) % KEYS, mapper.writeValueAsString(event));
             return event.id();
         });
 
         System.out.println();
-        System.out.println("Outbox relay beside the same producer publishing directly (1 broker, 1 PostgreSQL, this machine)");
+        System.out.println(
+                "Outbox relay beside the same producer publishing directly (1 broker, 1 PostgreSQL, this machine)");
         System.out.printf("| %-44s | %15s | %15s | %8s |%n", "measure", "direct producer", "outbox relay", "ratio");
-        System.out.printf("| %-44s | %15.0f | %15.0f | %7.2fx |%n", "events/s at saturation (" + SATURATION_EVENTS + " events)",
-                directRate, relayRate, relayRate / directRate);
-        System.out.printf("| %-44s | %15.1f | %15.1f | %7.2fx |%n", "p50 commit-to-consume ms at " + rate + " events/s",
-                percentile(directLatency, 50), percentile(relayLatency, 50),
+        System.out.printf(
+                "| %-44s | %15.0f | %15.0f | %7.2fx |%n",
+                "events/s at saturation (" + SATURATION_EVENTS + " events)",
+                directRate,
+                relayRate,
+                relayRate / directRate);
+        System.out.printf(
+                "| %-44s | %15.1f | %15.1f | %7.2fx |%n",
+                "p50 commit-to-consume ms at " + rate + " events/s",
+                percentile(directLatency, 50),
+                percentile(relayLatency, 50),
                 percentile(relayLatency, 50) / percentile(directLatency, 50));
-        System.out.printf("| %-44s | %15.1f | %15.1f | %7.2fx |%n", "p99 commit-to-consume ms at " + rate + " events/s",
-                percentile(directLatency, 99), percentile(relayLatency, 99),
+        System.out.printf(
+                "| %-44s | %15.1f | %15.1f | %7.2fx |%n",
+                "p99 commit-to-consume ms at " + rate + " events/s",
+                percentile(directLatency, 99),
+                percentile(relayLatency, 99),
                 percentile(relayLatency, 99) / percentile(directLatency, 99));
         System.out.println();
         assertThat(relayLatency).hasSizeGreaterThan(rate * 5);
