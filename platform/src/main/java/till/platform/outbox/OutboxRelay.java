@@ -1,11 +1,14 @@
 package till.platform.outbox;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -14,9 +17,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.postgresql.PGConnection;
@@ -29,18 +38,29 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 import till.platform.AdvisoryLockSpace;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Publishes outbox rows in {@code seq} order and marks them sent only after the broker acknowledged them.
+ * Publishes outbox rows in {@code seq} order and marks each sent only after the broker acknowledged it.
  *
- * <p>One relay is active per service database at a time: each batch runs in a transaction that first takes
- * {@code pg_try_advisory_xact_lock(OUTBOX_RELAY, 0)}; other instances skip that round. Batches are therefore
- * strictly sequential and per-key order survives any number of instances. A crash between the broker's ack
- * and the commit republishes the batch: consumers deduplicate on the CloudEvent id (the inbox).
+ * <p><b>One active relay per service database.</b> The relay that holds the session advisory lock
+ * {@code (OUTBOX_RELAY, 0)} on its lease connection publishes; other instances retry the lease every poll
+ * interval. Every read of unsent rows runs on the lease connection, so a relay whose session is gone cannot
+ * select rows to publish.
+ *
+ * <p><b>A pipeline, not rounds.</b> Rows are handed to the idempotent producer as soon as they are committed and
+ * selected, without waiting for the previous rows' acknowledgements; a second thread marks acknowledged rows sent,
+ * on a pooled connection, so that a slow {@code UPDATE} never holds up the next rows. Per-key order holds because (a) a key's rows are written under that key's lock, so a lower
+ * {@code seq} of the same key is always committed, hence visible, before a higher one; (b) the relay selects
+ * unsent rows in {@code seq} order, excluding only those it already handed over; and (c) the idempotent producer
+ * keeps a partition's records in send order across its retries. If a send fails, the relay stops handing rows
+ * over, waits until everything handed over is settled, and starts again from the oldest unsent row: the
+ * redelivered rows are duplicates the consumers' inboxes skip, and the first delivery of every row stays in order.
+ *
+ * <p>A relay killed between the broker's acknowledgement and the mark publishes those rows again after restart,
+ * for the same reason and with the same remedy.
  */
 @Component
 public class OutboxRelay implements SmartLifecycle {
@@ -50,41 +70,61 @@ public class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration SETTLE_ON_STOP = Duration.ofSeconds(5);
 
-    private final JdbcClient jdbc;
     private final DataSource dataSource;
-    private final TransactionTemplate tx;
+    private final JdbcClient jdbc;
     private final KafkaTemplate<String, String> kafka;
     private final JsonMapper mapper;
     private final int batchSize;
+    private final int maxInFlight;
     private final Duration pollInterval;
     private final Duration retention;
-    private final Semaphore wakeUps = new Semaphore(0);
+    private final boolean enabled;
     private final Counter published;
     private final Counter failures;
     private final Timer commitToAck;
-    private final boolean enabled;
+
+    /** Wakes the dispatcher: commits (this JVM's and, through NOTIFY, every instance's), room, failures, stop. */
+    private final Semaphore wakeUps = new Semaphore(0);
+
+    /** Wakes the marker: acknowledgements, stop. */
+    private final Semaphore acknowledgements = new Semaphore(0);
+
+    private final CountDownLatch stopping = new CountDownLatch(1);
+
+    // Written by the producer's callbacks, read by the relay thread.
+    private final Queue<Long> acknowledged = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger unsettled = new AtomicInteger();
+    private final AtomicReference<Throwable> sendFailure = new AtomicReference<>();
+
+    /** Rows handed to the producer and not yet marked sent: added by the dispatcher, removed by the marker. */
+    private final Set<Long> handedOver = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean waitingForRoom;
     private volatile boolean running;
+    private volatile boolean marking;
     private Thread worker = new Thread(() -> {});
+    private Thread marker = new Thread(() -> {});
     private Thread listener = new Thread(() -> {});
 
     OutboxRelay(
-            JdbcClient jdbc,
             DataSource dataSource,
-            TransactionTemplate tx,
             KafkaTemplate<String, String> kafka,
             JsonMapper mapper,
             MeterRegistry meters,
             @Value("${till.outbox.batch-size:500}") int batchSize,
+            @Value("${till.outbox.max-in-flight:2000}") int maxInFlight,
             @Value("${till.outbox.poll-interval:200ms}") Duration pollInterval,
             @Value("${till.outbox.retention:24h}") Duration retention,
             @Value("${till.outbox.relay.enabled:true}") boolean enabled) {
-        this.jdbc = jdbc;
         this.dataSource = dataSource;
-        this.tx = tx;
+        this.jdbc = JdbcClient.create(dataSource);
         this.kafka = kafka;
         this.mapper = mapper;
         this.batchSize = batchSize;
+        this.maxInFlight = Math.max(maxInFlight, batchSize);
         this.pollInterval = pollInterval;
         this.retention = retention;
         this.enabled = enabled;
@@ -100,6 +140,9 @@ public class OutboxRelay implements SmartLifecycle {
                 .description("seconds since the oldest unsent outbox row was written")
                 .baseUnit("seconds")
                 .register(meters);
+        Gauge.builder("till.outbox.in.flight", unsettled, AtomicInteger::get)
+                .description("rows handed to the producer and not yet acknowledged or failed")
+                .register(meters);
     }
 
     /** A hint that rows were committed; the poll remains the source of truth. */
@@ -110,17 +153,24 @@ public class OutboxRelay implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        worker = Thread.ofPlatform().name("outbox-relay").daemon().start(this::loop);
+        marking = true;
+        worker = Thread.ofPlatform().name("outbox-relay").daemon().start(this::run);
+        marker = Thread.ofPlatform().name("outbox-marker").daemon().start(this::markWhileRunning);
         listener = Thread.ofPlatform().name("outbox-listen").daemon().start(this::listen);
     }
 
+    /** Stops handing rows over, waits briefly for the broker to acknowledge what it has, marks it, and lets go. */
     @Override
     public void stop() {
         running = false;
-        worker.interrupt();
-        listener.interrupt();
+        stopping.countDown();
+        wakeUps.release();
         try {
-            worker.join(Duration.ofSeconds(10));
+            worker.join(SETTLE_ON_STOP.plusSeconds(5));
+            // Only now: the marker's last turn marks what the broker acknowledged while the worker settled.
+            marking = false;
+            acknowledgements.release();
+            marker.join(Duration.ofSeconds(5));
             listener.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -147,36 +197,269 @@ public class OutboxRelay implements SmartLifecycle {
         return Integer.MAX_VALUE - 1000;
     }
 
-    private void loop() {
+    private void run() {
         Duration backoff = pollInterval;
         while (running) {
+            Connection lease = null;
             try {
-                int sent = relayBatch();
-                backoff = pollInterval;
-                if (sent < batchSize) {
-                    wakeUps.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-                    wakeUps.drainPermits();
+                lease = dataSource.getConnection();
+                lease.setAutoCommit(true);
+                if (!tryLease(lease)) {
+                    close(lease, false);
+                    lease = null;
+                    pause(pollInterval);
+                    continue;
                 }
+                log.info("outbox relay active for this database");
+                backoff = publishWhileLeading(lease, backoff);
+            } catch (SQLException | RuntimeException e) {
+                if (running) {
+                    failures.increment();
+                    log.warn("outbox relay lost its database connection, retrying in {}: {}", backoff, e.toString());
+                }
+            } finally {
+                settle(running ? Duration.ofMinutes(3) : SETTLE_ON_STOP);
+                if (lease != null) {
+                    close(lease, true);
+                }
+            }
+            if (running) {
+                pause(backoff);
+                backoff = doubled(backoff);
+            }
+        }
+    }
+
+    /** The leader's loop: hand over what is unsent, wait for more. */
+    private Duration publishWhileLeading(Connection lease, Duration backoff) throws SQLException {
+        while (running) {
+            if (sendFailure.get() != null) {
+                if (unsettled.get() > 0) {
+                    awaitWork(pollInterval);
+                    continue;
+                }
+                Throwable cause = sendFailure.getAndSet(null);
+                handedOver.clear();
+                log.warn(
+                        "outbox relay: the broker did not acknowledge a row; starting again from the oldest unsent"
+                                + " row in {}: {}",
+                        backoff,
+                        cause.toString());
+                pause(backoff);
+                backoff = doubled(backoff);
+                continue;
+            }
+            int limit = Math.min(batchSize, maxInFlight - handedOver.size());
+            if (limit <= 0) {
+                // The pipeline is full: wait until the marker has marked acknowledged rows.
+                waitingForRoom = true;
+                if (handedOver.size() >= maxInFlight) {
+                    awaitWork(pollInterval);
+                }
+                waitingForRoom = false;
+                continue;
+            }
+            List<Row> rows = selectUnsent(lease, limit);
+            for (Row row : rows) {
+                if (!handOver(row)) {
+                    break;
+                }
+            }
+            if (!rows.isEmpty() && sendFailure.get() == null) {
+                backoff = pollInterval;
+            }
+            if (rows.size() < limit) {
+                awaitWork(pollInterval);
+            }
+        }
+        return backoff;
+    }
+
+    private boolean tryLease(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?, 0)")) {
+            statement.setInt(1, AdvisoryLockSpace.OUTBOX_RELAY);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() && result.getBoolean(1);
+            }
+        }
+    }
+
+    /** Unsent rows in {@code seq} order, except those already handed to the producer. */
+    private List<Row> selectUnsent(Connection lease, int limit) throws SQLException {
+        try (PreparedStatement statement = lease.prepareStatement("""
+                SELECT seq, topic, message_key, payload::text AS payload, headers::text AS headers, created_at
+                FROM outbox
+                WHERE sent_at IS NULL AND seq <> ALL (?)
+                ORDER BY seq
+                LIMIT ?
+                """)) {
+            statement.setArray(1, lease.createArrayOf("bigint", handedOver.toArray()));
+            statement.setInt(2, limit);
+            List<Row> rows = new ArrayList<>(limit);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new Row(
+                            result.getLong("seq"),
+                            result.getString("topic"),
+                            result.getString("message_key"),
+                            result.getString("payload"),
+                            result.getString("headers"),
+                            result.getTimestamp("created_at")));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** Hands one row to the producer; false if the producer refused it (the failure is recorded). */
+    private boolean handOver(Row row) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
+        mapper.readValue(row.headers(), HEADERS)
+                .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        handedOver.add(row.seq());
+        unsettled.incrementAndGet();
+        try {
+            kafka.send(record).whenComplete((result, error) -> settled(row, error));
+            return true;
+        } catch (RuntimeException e) {
+            settled(row, e);
+            return false;
+        }
+    }
+
+    /** A producer callback: the row was acknowledged, or it failed and the relay must start again. */
+    private void settled(Row row, Throwable error) {
+        if (error == null) {
+            acknowledged.add(row.seq());
+            published.increment();
+            commitToAck.record(Duration.between(row.createdAt().toInstant(), Instant.now()));
+        } else {
+            failures.increment();
+            sendFailure.compareAndSet(null, error);
+        }
+        // Last, so that a relay seeing nothing unsettled also sees every acknowledgement.
+        int left = unsettled.decrementAndGet();
+        if (error == null) {
+            acknowledgements.release();
+        }
+        if (error != null || (left == 0 && sendFailure.get() != null)) {
+            // A dispatcher stopped by a failure waits for the last row to settle before it starts again.
+            wakeUps.release();
+        }
+    }
+
+    /** The marker's loop: marks acknowledged rows sent, off the dispatcher's path; a last turn after stop. */
+    private void markWhileRunning() {
+        while (marking || !acknowledged.isEmpty()) {
+            try {
+                acknowledgements.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                acknowledgements.drainPermits();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                failures.increment();
-                log.warn("outbox relay round failed, retrying in {}: {}", backoff, e.toString());
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
-                        ? Duration.ofSeconds(5)
-                        : backoff.multipliedBy(2);
+            }
+            if (!markAcknowledged() && !marking) {
+                return;
             }
         }
+    }
+
+    /** Marks every acknowledged row sent; false if the database refused (the rows stay queued for the next turn). */
+    private boolean markAcknowledged() {
+        List<Long> seqs = new ArrayList<>();
+        for (Long seq = acknowledged.poll(); seq != null; seq = acknowledged.poll()) {
+            seqs.add(seq);
+        }
+        if (seqs.isEmpty()) {
+            return true;
+        }
+        try {
+            jdbc.sql("UPDATE outbox SET sent_at = now() WHERE seq = ANY (?)")
+                    .param(seqs.toArray(Long[]::new))
+                    .update();
+        } catch (RuntimeException e) {
+            // Still unsent in the table: marked on a later turn, or published again (a duplicate), never lost.
+            acknowledged.addAll(seqs);
+            log.warn("outbox relay could not mark {} acknowledged rows sent yet: {}", seqs.size(), e.toString());
+            pause(pollInterval);
+            return false;
+        }
+        // Only after the commit, so that the dispatcher's next select sees them sent rather than unsent.
+        seqs.forEach(handedOver::remove);
+        if (waitingForRoom) {
+            wakeUps.release();
+        }
+        return true;
+    }
+
+    /** Waits until every row handed over is acknowledged or failed, then forgets what was handed over. */
+    private void settle(Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (unsettled.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                wakeUps.tryAcquire(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (unsettled.get() > 0) {
+            log.warn(
+                    "outbox relay stopped with {} rows still awaiting the broker; they will be published again",
+                    unsettled.get());
+        }
+        sendFailure.set(null);
+        handedOver.clear();
+    }
+
+    /** Releases the lease (a pooled connection must not carry the session lock to its next borrower). */
+    private void close(Connection connection, boolean leased) {
+        try (connection) {
+            if (leased) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SELECT pg_advisory_unlock_all()");
+                }
+            }
+        } catch (SQLException e) {
+            // The session, and with it the lock, ends when the pool closes this connection for good.
+            log.warn("outbox relay could not release its lease cleanly, evicting the connection: {}", e.toString());
+            evict(connection);
+        }
+    }
+
+    private void evict(Connection connection) {
+        try {
+            if (dataSource.isWrapperFor(HikariDataSource.class)) {
+                dataSource.unwrap(HikariDataSource.class).evictConnection(connection);
+            }
+        } catch (SQLException e) {
+            log.warn("outbox relay could not evict its lease connection: {}", e.toString());
+        }
+    }
+
+    private void awaitWork(Duration atMost) {
+        try {
+            wakeUps.tryAcquire(atMost.toMillis(), TimeUnit.MILLISECONDS);
+            wakeUps.drainPermits();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Sleeps, but not past stop(). Commits do not shorten it: a follower or a relay in backoff waits it out. */
+    private void pause(Duration duration) {
+        try {
+            stopping.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private static Duration doubled(Duration backoff) {
+        Duration twice = backoff.multipliedBy(2);
+        return twice.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : twice;
     }
 
     /**
@@ -196,77 +479,17 @@ public class OutboxRelay implements SmartLifecycle {
                         wakeUp();
                     }
                 }
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("UNLISTEN *");
+                }
             } catch (SQLException e) {
                 if (!running) {
                     return;
                 }
                 log.warn("outbox LISTEN connection lost, polling only until it is back: {}", e.toString());
-                try {
-                    Thread.sleep(Duration.ofSeconds(1));
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
+                pause(Duration.ofSeconds(1));
             }
         }
-    }
-
-    /** Publishes one batch and marks it sent; returns how many rows it published. */
-    int relayBatch() {
-        Integer sent = tx.execute(status -> {
-            boolean active = Boolean.TRUE.equals(jdbc.sql("SELECT pg_try_advisory_xact_lock(?, 0)")
-                    .param(AdvisoryLockSpace.OUTBOX_RELAY)
-                    .query(Boolean.class)
-                    .single());
-            if (!active) {
-                return 0;
-            }
-            List<Row> rows = jdbc.sql("""
-                            SELECT seq, topic, message_key, payload::text AS payload, headers::text AS headers, created_at
-                            FROM outbox
-                            WHERE sent_at IS NULL
-                            ORDER BY seq
-                            LIMIT ?
-                            """)
-                    .param(batchSize)
-                    .query((rs, n) -> new Row(
-                            rs.getLong("seq"),
-                            rs.getString("topic"),
-                            rs.getString("message_key"),
-                            rs.getString("payload"),
-                            rs.getString("headers"),
-                            rs.getTimestamp("created_at")))
-                    .list();
-            if (rows.isEmpty()) {
-                return 0;
-            }
-            publish(rows);
-            jdbc.sql("UPDATE outbox SET sent_at = now() WHERE seq = ANY(?)")
-                    .param(rows.stream().map(Row::seq).toArray(Long[]::new))
-                    .update();
-            return rows.size();
-        });
-        return sent == null ? 0 : sent;
-    }
-
-    private void publish(List<Row> rows) {
-        List<CompletableFuture<?>> acks = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
-            mapper.readValue(row.headers(), HEADERS)
-                    .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
-            acks.add(kafka.send(record)
-                    .thenRun(() ->
-                            commitToAck.record(Duration.between(row.createdAt().toInstant(), Instant.now()))));
-        }
-        try {
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the broker's acknowledgement", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("broker did not acknowledge the batch; it will be sent again", e);
-        }
-        published.increment(rows.size());
     }
 
     /** Deletes sent rows past their retention; unsent rows are never deleted. */
