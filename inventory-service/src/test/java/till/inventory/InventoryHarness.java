@@ -53,10 +53,7 @@ public abstract class InventoryHarness {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> DATABASE);
-        registry.add("spring.datasource.username", TestInfrastructure::username);
-        registry.add("spring.datasource.password", TestInfrastructure::password);
-        registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
+        TestInfrastructure.register(registry, DATABASE);
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

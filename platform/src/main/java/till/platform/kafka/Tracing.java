@@ -2,6 +2,7 @@ package till.platform.kafka;
 
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
@@ -14,6 +15,7 @@ public final class Tracing {
     public static final String TRACEPARENT = "traceparent";
     public static final String MDC_TRACE_ID = "traceId";
 
+    private static final Pattern VALID = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
     private static final ThreadLocal<@Nullable String> CURRENT = new ThreadLocal<>();
 
     private Tracing() {}
@@ -37,7 +39,7 @@ public final class Tracing {
     }
 
     static boolean isValid(@Nullable String traceparent) {
-        return traceparent != null && traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+        return traceparent != null && VALID.matcher(traceparent).matches();
     }
 
     private static String newTraceparent(String traceId) {

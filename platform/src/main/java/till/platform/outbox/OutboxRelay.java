@@ -147,7 +147,12 @@ public class OutboxRelay implements SmartLifecycle {
 
     /** A hint that rows were committed; the poll remains the source of truth. */
     void wakeUp() {
-        wakeUps.release();
+        signal(wakeUps);
+    }
+
+    /** Wake-ups not yet taken (a test's view of the bound {@link #signal} keeps). */
+    int pendingWakeUps() {
+        return wakeUps.availablePermits();
     }
 
     @Override
@@ -164,12 +169,12 @@ public class OutboxRelay implements SmartLifecycle {
     public void stop() {
         running = false;
         stopping.countDown();
-        wakeUps.release();
+        signal(wakeUps);
         try {
             worker.join(SETTLE_ON_STOP.plusSeconds(5));
             // Only now: the marker's last turn marks what the broker acknowledged while the worker settled.
             marking = false;
-            acknowledgements.release();
+            signal(acknowledgements);
             marker.join(Duration.ofSeconds(5));
             listener.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
@@ -340,11 +345,11 @@ public class OutboxRelay implements SmartLifecycle {
         // Last, so that a relay seeing nothing unsettled also sees every acknowledgement.
         int left = unsettled.decrementAndGet();
         if (error == null) {
-            acknowledgements.release();
+            signal(acknowledgements);
         }
         if (error != null || (left == 0 && sendFailure.get() != null)) {
             // A dispatcher stopped by a failure waits for the last row to settle before it starts again.
-            wakeUps.release();
+            signal(wakeUps);
         }
     }
 
@@ -387,7 +392,7 @@ public class OutboxRelay implements SmartLifecycle {
         // Only after the commit, so that the dispatcher's next select sees them sent rather than unsent.
         seqs.forEach(handedOver::remove);
         if (waitingForRoom) {
-            wakeUps.release();
+            signal(wakeUps);
         }
         return true;
     }
@@ -454,6 +459,16 @@ public class OutboxRelay implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
+        }
+    }
+
+    /**
+     * At most one pending wake-up: a follower never takes its permits, and a semaphore counting every commit for
+     * weeks would overflow (and throw from a business transaction's after-commit hook).
+     */
+    private static void signal(Semaphore wakeUp) {
+        if (wakeUp.availablePermits() == 0) {
+            wakeUp.release();
         }
     }
 
