@@ -216,6 +216,11 @@ public class OutboxRelay implements SmartLifecycle {
                     continue;
                 }
                 log.info("outbox relay active for this database");
+                try (Statement statement = lease.createStatement()) {
+                    // Plans with the handed-over array as a constant, which PostgreSQL looks up by hash, instead
+                    // of a generic plan comparing every unsent row with every handed-over seq. Reset in close().
+                    statement.execute("SET plan_cache_mode = force_custom_plan");
+                }
                 backoff = publishWhileLeading(lease, backoff);
             } catch (SQLException | RuntimeException e) {
                 if (running) {
@@ -423,6 +428,7 @@ public class OutboxRelay implements SmartLifecycle {
             if (leased) {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SELECT pg_advisory_unlock_all()");
+                    statement.execute("RESET plan_cache_mode");
                 }
             }
         } catch (SQLException e) {
