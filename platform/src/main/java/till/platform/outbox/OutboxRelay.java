@@ -92,7 +92,8 @@ public class OutboxRelay implements SmartLifecycle {
     /** Wakes the marker: acknowledgements, stop. */
     private final Semaphore acknowledgements = new Semaphore(0);
 
-    private final CountDownLatch stopping = new CountDownLatch(1);
+    /** Counted down by stop(); a new one per start(), so a stopped relay can be started again. */
+    private volatile CountDownLatch stopping = new CountDownLatch(1);
 
     // Written by the producer's callbacks, read by the relay thread.
     private final Queue<Long> acknowledged = new ConcurrentLinkedQueue<>();
@@ -157,6 +158,7 @@ public class OutboxRelay implements SmartLifecycle {
 
     @Override
     public void start() {
+        stopping = new CountDownLatch(1);
         running = true;
         marking = true;
         worker = Thread.ofPlatform().name("outbox-relay").daemon().start(this::run);
@@ -222,10 +224,16 @@ public class OutboxRelay implements SmartLifecycle {
                     statement.execute("SET plan_cache_mode = force_custom_plan");
                 }
                 backoff = publishWhileLeading(lease, backoff);
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
                 if (running) {
                     failures.increment();
                     log.warn("outbox relay lost its database connection, retrying in {}: {}", backoff, e.toString());
+                }
+            } catch (RuntimeException e) {
+                // Never skips a row: the same row is tried again after the backoff, and again, until it is fixed.
+                if (running) {
+                    failures.increment();
+                    log.error("outbox relay stopped on an unexpected failure, retrying in {}", backoff, e);
                 }
             } finally {
                 settle(running ? Duration.ofMinutes(3) : SETTLE_ON_STOP);
