@@ -95,7 +95,7 @@ public class OutboxRelay implements SmartLifecycle {
     /** Counted down by stop(); a new one per start(), so a stopped relay can be started again. */
     private volatile CountDownLatch stopping = new CountDownLatch(1);
 
-    // Written by the producer's callbacks, read by the relay thread.
+    // Written by the producer's callbacks; read by the marker (acknowledged) and the dispatcher (the other two).
     private final Queue<Long> acknowledged = new ConcurrentLinkedQueue<>();
     private final AtomicInteger unsettled = new AtomicInteger();
     private final AtomicReference<Throwable> sendFailure = new AtomicReference<>();
