@@ -84,7 +84,7 @@ public class Products {
     }
 
     /** The {@link StockLevelChanged} fact for a product as a change leaves it. */
-    void emitStockLevel(Product product, String cause) {
+    private void emitStockLevel(Product product, String cause) {
         outbox.appendAll(List.of(stockLevel(product, cause)));
     }
 

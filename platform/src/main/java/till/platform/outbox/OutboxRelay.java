@@ -52,7 +52,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p><b>A pipeline, not rounds.</b> Rows are handed to the idempotent producer as soon as they are committed and
  * selected, without waiting for the previous rows' acknowledgements; a second thread marks acknowledged rows sent,
- * on a pooled connection, so that a slow {@code UPDATE} never holds up the next rows. Per-key order holds because (a) a key's rows are written under that key's lock, so a lower
+ * on a pooled connection, so that a slow {@code UPDATE} never holds up the next rows.
+ *
+ * <p><b>Per-key order</b> holds because (a) a key's rows are written under that key's lock, so a lower
  * {@code seq} of the same key is always committed, hence visible, before a higher one; (b) the relay selects
  * unsent rows in {@code seq} order, excluding only those it already handed over; and (c) the idempotent producer
  * keeps a partition's records in send order across its retries. If a send fails, the relay stops handing rows

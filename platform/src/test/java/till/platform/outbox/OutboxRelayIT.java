@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The outbox's promise: every committed message published, in order per key, applied once. */
 class OutboxRelayIT extends PlatformHarness {
+
+    private static final int KEYS = 50;
+    private static final int PER_KEY = 24;
+    private static final List<Integer> IN_ORDER =
+            IntStream.range(0, PER_KEY).boxed().toList();
 
     record Numbered(String run, String key, int seq) {}
 
@@ -113,11 +119,6 @@ class OutboxRelayIT extends PlatformHarness {
         assertThat(firstDeliveries).hasSize(KEYS);
         firstDeliveries.forEach((key, seqs) -> assertThat(seqs).as(key).isEqualTo(IN_ORDER));
     }
-
-    private static final int KEYS = 50;
-    private static final int PER_KEY = 24;
-    private static final List<Integer> IN_ORDER =
-            java.util.stream.IntStream.range(0, PER_KEY).boxed().toList();
 
     private OutboxRelay secondRelay() {
         return new OutboxRelay(
