@@ -88,7 +88,12 @@ public class Outbox {
                              WITH ORDINALITY AS m (id, topic, message_key, type, payload, headers, position)
                         ORDER BY position
                         """).params(ids, topics, keys, types, payloads, headers).update();
-        // A hint for this JVM's relay; the table's trigger notifies every instance's relay at commit.
+        if (!relay.isLeading()) {
+            // The active relay is in another instance: PostgreSQL carries the hint to it at commit. (A notifying
+            // commit takes a database-wide lock, so the active relay's own instance leaves it out.)
+            jdbc.sql("NOTIFY " + OutboxRelay.CHANNEL).update();
+        }
+        // The hint for this instance's relay, which is the active one or may be by the next poll.
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {

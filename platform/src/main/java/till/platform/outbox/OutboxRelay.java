@@ -43,7 +43,8 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Publishes outbox rows in {@code seq} order and marks each sent only after the broker acknowledged it.
+ * Publishes outbox rows, batch of commits by batch and in {@code seq} order within each, and marks each sent only
+ * after the broker acknowledged it.
  *
  * <p><b>One active relay per service database.</b> The relay that holds the session advisory lock
  * {@code (OUTBOX_RELAY, 0)} on its lease connection publishes; other instances retry the lease every poll
@@ -54,12 +55,17 @@ import tools.jackson.databind.json.JsonMapper;
  * selected, without waiting for the previous rows' acknowledgements; a second thread marks acknowledged rows sent,
  * on a pooled connection, so that a slow {@code UPDATE} never holds up the next rows.
  *
+ * <p><b>Batches of commits, not a seq cursor</b> (ADR 4). Each batch is the unsent rows whose transactions
+ * committed between the previous batch's snapshot and this one's, handed over in {@code seq} order. A transaction
+ * that drew a low {@code seq} and committed late lands in the batch of its commit, so nothing falls behind a cursor,
+ * and no select has to leave out what is already handed over.
+ *
  * <p><b>Per-key order</b> holds because (a) a key's rows are written under that key's lock, so a lower
- * {@code seq} of the same key is always committed, hence visible, before a higher one; (b) the relay selects
- * unsent rows in {@code seq} order, excluding only those it already handed over; and (c) the idempotent producer
- * keeps a partition's records in send order across its retries. If a send fails, the relay stops handing rows
- * over, waits until everything handed over is settled, and starts again from the oldest unsent row: the
- * redelivered rows are duplicates the consumers' inboxes skip, and the first delivery of every row stays in order.
+ * {@code seq} of the same key is committed before a higher one is even inserted, hence in the same batch or an
+ * earlier one; (b) each batch goes out in {@code seq} order; and (c) the idempotent producer keeps a partition's
+ * records in send order across its retries. If a send fails, the relay stops handing rows over, waits until
+ * everything handed over is settled, and starts again from the oldest unsent row: the redelivered rows are
+ * duplicates the consumers' inboxes skip, and the first delivery of every row stays in order.
  *
  * <p>A relay killed between the broker's acknowledgement and the mark publishes those rows again after restart,
  * for the same reason and with the same remedy.
@@ -67,13 +73,36 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class OutboxRelay implements SmartLifecycle {
 
-    /** The PostgreSQL channel the outbox table's trigger notifies on commit. */
+    /** The PostgreSQL channel on which {@link Outbox} wakes the active relay when that is in another instance. */
     static final String CHANNEL = "till_outbox";
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final Duration SETTLE_ON_STOP = Duration.ofSeconds(5);
+
+    /**
+     * One page of a batch of commits (ADR 4): unsent rows committed by the batch's snapshot and not by the previous
+     * batch's (every unsent row in a leadership's first batch), in seq order after the page before. Parameters:
+     * the batch's snapshot (null: take this statement's own), the previous batch's snapshot, the last seq of the
+     * page before (0 on a batch's first page), the page size. The snapshot comes back on every row, and on a single
+     * row of nulls when nothing is new, so that an empty batch moves on too.
+     */
+    private static final String PAGE = """
+            SELECT batch.now::text AS snapshot, o.seq, o.topic, o.message_key, o.payload, o.headers, o.created_at
+            FROM (SELECT COALESCE(CAST(? AS pg_snapshot), pg_current_snapshot()) AS now,
+                         CAST(? AS pg_snapshot) AS previous) AS batch
+                 LEFT JOIN LATERAL (
+                     SELECT seq, topic, message_key, payload::text AS payload, headers::text AS headers, created_at
+                     FROM outbox
+                     WHERE sent_at IS NULL AND seq > ?
+                       AND pg_visible_in_snapshot(xid, batch.now)
+                       AND (batch.previous IS NULL OR NOT pg_visible_in_snapshot(xid, batch.previous))
+                     ORDER BY seq
+                     LIMIT ?
+                 ) AS o ON true
+            ORDER BY o.seq
+            """;
 
     private final DataSource dataSource;
     private final JdbcClient jdbc;
@@ -106,6 +135,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final Set<Long> handedOver = ConcurrentHashMap.newKeySet();
 
     private volatile boolean waitingForRoom;
+    private volatile boolean leading;
     private volatile boolean running;
     private volatile boolean marking;
     private Thread worker = new Thread(() -> {});
@@ -151,6 +181,14 @@ public class OutboxRelay implements SmartLifecycle {
     /** A hint that rows were committed; the poll remains the source of truth. */
     void wakeUp() {
         signal(wakeUps);
+    }
+
+    /**
+     * Whether this instance holds the lease, as far as it knows: a hint for {@link Outbox}, which notifies the
+     * other instances only when it is false.
+     */
+    boolean isLeading() {
+        return leading;
     }
 
     /** Wake-ups not yet taken (a test's view of the bound {@link #signal} keeps). */
@@ -220,11 +258,7 @@ public class OutboxRelay implements SmartLifecycle {
                     continue;
                 }
                 log.info("outbox relay active for this database");
-                try (Statement statement = lease.createStatement()) {
-                    // Plans with the handed-over array as a constant, which PostgreSQL looks up by hash, instead
-                    // of a generic plan comparing every unsent row with every handed-over seq. Reset in close().
-                    statement.execute("SET plan_cache_mode = force_custom_plan");
-                }
+                leading = true;
                 backoff = publishWhileLeading(lease, backoff);
             } catch (SQLException e) {
                 if (running) {
@@ -238,6 +272,7 @@ public class OutboxRelay implements SmartLifecycle {
                     log.error("outbox relay stopped on an unexpected failure, retrying in {}", backoff, e);
                 }
             } finally {
+                leading = false;
                 settle(running ? Duration.ofMinutes(3) : SETTLE_ON_STOP);
                 if (lease != null) {
                     close(lease, true);
@@ -250,8 +285,9 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    /** The leader's loop: hand over what is unsent, wait for more. */
+    /** The leader's loop: hand over each batch of commits, wait for more. */
     private Duration publishWhileLeading(Connection lease, Duration backoff) throws SQLException {
+        Batches batches = Batches.FROM_SCRATCH;
         while (running) {
             if (sendFailure.get() != null) {
                 if (unsettled.get() > 0) {
@@ -260,6 +296,7 @@ public class OutboxRelay implements SmartLifecycle {
                 }
                 Throwable cause = sendFailure.getAndSet(null);
                 handedOver.clear();
+                batches = Batches.FROM_SCRATCH;
                 log.warn(
                         "outbox relay: the broker did not acknowledge a row; starting again from the oldest unsent"
                                 + " row in {}: {}",
@@ -279,16 +316,17 @@ public class OutboxRelay implements SmartLifecycle {
                 waitingForRoom = false;
                 continue;
             }
-            List<Row> rows = selectUnsent(lease, limit);
-            for (Row row : rows) {
+            Page page = nextPage(lease, batches, limit);
+            for (Row row : page.rows()) {
                 if (!handOver(row)) {
                     break;
                 }
             }
-            if (!rows.isEmpty() && sendFailure.get() == null) {
+            batches = batches.after(page, limit);
+            if (!page.rows().isEmpty() && sendFailure.get() == null) {
                 backoff = pollInterval;
             }
-            if (rows.size() < limit) {
+            if (page.rows().size() < limit) {
                 awaitWork(pollInterval);
             }
         }
@@ -304,30 +342,35 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    /** Unsent rows in {@code seq} order, except those already handed to the producer. */
-    private List<Row> selectUnsent(Connection lease, int limit) throws SQLException {
-        try (PreparedStatement statement = lease.prepareStatement("""
-                SELECT seq, topic, message_key, payload::text AS payload, headers::text AS headers, created_at
-                FROM outbox
-                WHERE sent_at IS NULL AND seq <> ALL (?)
-                ORDER BY seq
-                LIMIT ?
-                """)) {
-            statement.setArray(1, lease.createArrayOf("bigint", handedOver.toArray()));
-            statement.setInt(2, limit);
+    /**
+     * The next page of the current batch: unsent rows visible in the batch's snapshot and not in the previous
+     * batch's, in {@code seq} order after the page before. A new batch takes the statement's own snapshot, which
+     * comes back on every row (on a single row of nulls if nothing is new), so an empty batch moves on too.
+     */
+    private Page nextPage(Connection lease, Batches batches, int limit) throws SQLException {
+        try (PreparedStatement statement = lease.prepareStatement(PAGE)) {
+            statement.setString(1, batches.current());
+            statement.setString(2, batches.previous());
+            statement.setLong(3, batches.after());
+            statement.setInt(4, limit);
             List<Row> rows = new ArrayList<>(limit);
+            String snapshot = null;
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    rows.add(new Row(
-                            result.getLong("seq"),
-                            result.getString("topic"),
-                            result.getString("message_key"),
-                            result.getString("payload"),
-                            result.getString("headers"),
-                            result.getTimestamp("created_at")));
+                    snapshot = result.getString("snapshot");
+                    long seq = result.getLong("seq");
+                    if (!result.wasNull()) {
+                        rows.add(new Row(
+                                seq,
+                                result.getString("topic"),
+                                result.getString("message_key"),
+                                result.getString("payload"),
+                                result.getString("headers"),
+                                result.getTimestamp("created_at")));
+                    }
                 }
             }
-            return rows;
+            return new Page(snapshot, rows);
         }
     }
 
@@ -404,7 +447,7 @@ public class OutboxRelay implements SmartLifecycle {
             pause(pollInterval);
             return false;
         }
-        // Only after the commit, so that the dispatcher's next select sees them sent rather than unsent.
+        // Only after the commit: room in the pipeline is made by rows the database knows are sent.
         seqs.forEach(handedOver::remove);
         if (waitingForRoom) {
             signal(wakeUps);
@@ -438,7 +481,6 @@ public class OutboxRelay implements SmartLifecycle {
             if (leased) {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SELECT pg_advisory_unlock_all()");
-                    statement.execute("RESET plan_cache_mode");
                 }
             }
         } catch (SQLException e) {
@@ -554,6 +596,27 @@ public class OutboxRelay implements SmartLifecycle {
             return age == null ? 0 : age;
         } catch (RuntimeException e) {
             return Double.NaN;
+        }
+    }
+
+    /** A page of rows and the snapshot of the batch it belongs to. */
+    private record Page(String snapshot, List<Row> rows) {}
+
+    /**
+     * Where the dispatcher stands in the stream of commits: the batch it is paging through ({@code current}, null
+     * before its first page), the batch before it ({@code previous}, null in a leadership's first batch), and the
+     * last seq handed over from the current batch.
+     */
+    private record Batches(String current, String previous, long after) {
+
+        static final Batches FROM_SCRATCH = new Batches(null, null, 0);
+
+        /** A full page: the batch goes on after its last row. A short one: the batch is done, the next one begins. */
+        Batches after(Page page, int limit) {
+            return page.rows().size() < limit
+                    ? new Batches(null, page.snapshot(), 0)
+                    : new Batches(
+                            page.snapshot(), previous, page.rows().getLast().seq());
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,6 +63,9 @@ class OutboxRelayIT extends PlatformHarness {
 
     @Autowired
     PlatformTestApplication.RecordingListener listener;
+
+    @Autowired
+    OutboxRelay contextRelay;
 
     @Test
     void twoRelaysOverOneOutboxPublishEveryRowOnceInOrderPerKey() throws Exception {
@@ -120,17 +124,56 @@ class OutboxRelayIT extends PlatformHarness {
         firstDeliveries.forEach((key, seqs) -> assertThat(seqs).as(key).isEqualTo(IN_ORDER));
     }
 
+    /**
+     * Relays that poll only every 30 s: a row committed in either instance is published within seconds, woken
+     * in-process in the active relay's instance and by NOTIFY from the other.
+     */
+    @Test
+    void commitsInEitherInstanceWakeTheActiveRelay() throws Exception {
+        contextRelay.stop();
+        OutboxRelay active = relay(Duration.ofSeconds(30));
+        OutboxRelay other = relay(Duration.ofSeconds(30));
+        try {
+            active.start();
+            await().atMost(Duration.ofSeconds(10)).until(active::isLeading);
+            other.start();
+            // Both listening before anything commits: a notification sent earlier reaches nobody.
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> jdbc.sql("SELECT count(*) FROM pg_stat_activity WHERE query = ? AND state = 'idle'")
+                                    .param("LISTEN " + OutboxRelay.CHANNEL)
+                                    .query(Long.class)
+                                    .single()
+                            >= 2);
+            String run = UUID.randomUUID().toString();
+            for (OutboxRelay instance : List.of(other, active)) {
+                Outbox outboxOfInstance = new Outbox(jdbc, mapper, instance, "platform-test");
+                UUID id = tx.execute(s -> outboxOfInstance.append(
+                        Topics.LEDGER_EVENTS, run, "till.test.Numbered", new Numbered(run, run, 0)));
+                long written = System.nanoTime();
+                assertThat(read(
+                                Topics.LEDGER_EVENTS,
+                                r -> r.value().contains(id.toString()),
+                                found -> !found.isEmpty()))
+                        .hasSize(1);
+                assertThat(Duration.ofNanos(System.nanoTime() - written))
+                        .as("written in the %s instance", instance == active ? "active relay's" : "other")
+                        .isLessThan(Duration.ofSeconds(10));
+            }
+            assertThat(other.isLeading()).isFalse();
+        } finally {
+            other.stop();
+            active.stop();
+            contextRelay.start();
+        }
+    }
+
     private OutboxRelay secondRelay() {
+        return relay(Duration.ofMillis(20));
+    }
+
+    private OutboxRelay relay(Duration pollInterval) {
         return new OutboxRelay(
-                dataSource,
-                kafka,
-                mapper,
-                new SimpleMeterRegistry(),
-                100,
-                400,
-                Duration.ofMillis(20),
-                Duration.ofDays(1),
-                true);
+                dataSource, kafka, mapper, new SimpleMeterRegistry(), 100, 400, pollInterval, Duration.ofDays(1), true);
     }
 
     /**
@@ -199,8 +242,12 @@ class OutboxRelayIT extends PlatformHarness {
                 .until(() ->
                         listener.applied.stream().anyMatch(c -> c.checkoutId().equals(checkout)));
 
-        // Exactly the state a relay leaves when it dies after the broker's ack and before it marks the row.
+        // Exactly the state a relay leaves when it dies after the broker's ack and before it marks the row; then
+        // its session dies, and the relay that takes the lease next starts from the oldest unsent row.
         jdbc.sql("UPDATE outbox SET sent_at = NULL WHERE id = ?").param(id).update();
+        assertThat(terminateActiveRelaySession())
+                .as("the active relay's session")
+                .isEqualTo(1);
 
         List<ConsumerRecord<String, String>> deliveries =
                 read(Topics.INVENTORY_COMMANDS, r -> r.value().contains(id.toString()), found -> found.size() >= 2);
@@ -217,6 +264,53 @@ class OutboxRelayIT extends PlatformHarness {
                                 .filter(c -> c.checkoutId().equals(checkout))
                                 .count()
                         == 1);
+    }
+
+    /**
+     * A transaction draws its seq first and commits last, after rows with higher seqs (of other keys) were published
+     * and marked: its row is still published, because the relay reads batches of commits, not a seq cursor.
+     */
+    @Test
+    void aRowThatCommitsAfterHigherSeqsWerePublishedIsPublished() throws Exception {
+        String run = UUID.randomUUID().toString();
+        CountDownLatch appended = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ExecutorService slow = Executors.newSingleThreadExecutor()) {
+            Future<UUID> late = slow.submit(() -> tx.execute(s -> {
+                UUID id = outbox.append(
+                        Topics.LEDGER_EVENTS, run + "-late", "till.test.Numbered", new Numbered(run, "late", 0));
+                appended.countDown();
+                await().atMost(Duration.ofSeconds(30)).until(() -> release.getCount() == 0);
+                return id;
+            }));
+            assertThat(appended.await(30, TimeUnit.SECONDS)).isTrue();
+            List<UUID> early = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                early.add(tx.execute(s -> outbox.append(
+                        Topics.LEDGER_EVENTS, run + "-" + n, "till.test.Numbered", new Numbered(run, "early", n))));
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> jdbc.sql("SELECT count(*) FROM outbox WHERE id = ANY (?) AND sent_at IS NOT NULL")
+                                    .param(early.toArray(UUID[]::new))
+                                    .query(Long.class)
+                                    .single()
+                            == early.size());
+            release.countDown();
+            UUID lateId = late.get(30, TimeUnit.SECONDS);
+
+            assertThat(jdbc.sql("SELECT count(*) FROM outbox WHERE seq > (SELECT seq FROM outbox WHERE id = ?)"
+                                    + " AND id = ANY (?)")
+                            .param(lateId)
+                            .param(early.toArray(UUID[]::new))
+                            .query(Long.class)
+                            .single())
+                    .as("rows with a higher seq, published before the late row committed")
+                    .isEqualTo(early.size());
+            List<ConsumerRecord<String, String>> delivered =
+                    read(Topics.LEDGER_EVENTS, r -> r.value().contains(lateId.toString()), found -> !found.isEmpty());
+            assertThat(delivered).hasSize(1);
+        }
     }
 
     @Test
