@@ -6,6 +6,6 @@ ALTER TABLE outbox ADD COLUMN xid xid8 NOT NULL DEFAULT pg_current_xact_id();
 
 -- The wake-up hint moves from a trigger on every insert to Outbox.appendAll, which notifies only when this
 -- instance's relay is not the active one (the active relay's own commits wake it in-process). A notifying commit
--- takes a database-wide lock, and the trigger cost about 15% of a one-row transaction.
+-- takes a cluster-wide lock, and the trigger cost about 15% of a one-row transaction.
 DROP TRIGGER outbox_notify ON outbox;
 DROP FUNCTION outbox_notify();

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,9 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,6 +49,10 @@ import tools.jackson.databind.json.JsonMapper;
  * p50/p99 commit-to-consume latency at half the relay's rate (and at a quarter of it, and at 1,000/s), each beside the
  * same producer publishing directly.
  *
+ * <p>The relay's latency is measured twice per rate: with one event per business transaction and with ten. On two
+ * cores, one-event transactions at half the relay's rate cost more CPU than the machine has (the benchmark measures
+ * that too, with the writers alone), so that row measures the writers' queue as much as the relay.
+ *
  * <p>Every path runs once unmeasured first: on two cores the JIT compiling the other path's code otherwise lands in
  * whichever phase runs next, which once made the same relay measure p50 72 ms before and 13 ms after warm-up.
  *
@@ -64,6 +71,10 @@ class OutboxRelayBenchmarkIT {
     private static final Duration LATENCY_RUN = Duration.ofSeconds(10);
     private static final Duration WARM_UP_RUN = Duration.ofSeconds(4);
     private static final int KEYS = 50;
+    private static final int BATCHED = 10;
+    private static final int WRITERS = 4;
+    /** Adds to {@link System#nanoTime()} to give epoch nanoseconds, comparable with the records' timestamps. */
+    private static final long EPOCH_OFFSET_NANOS = System.currentTimeMillis() * 1_000_000 - System.nanoTime();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -106,41 +117,65 @@ class OutboxRelayBenchmarkIT {
                 true);
     }
 
+    /** Writes {@code events} messages (one transaction for the relay) and returns their ids. */
+    private interface Writer {
+        List<String> write(int events);
+    }
+
+    /**
+     * What one latency phase measured: per event, commit to consume (µs) and commit to handed to the producer (ms);
+     * and the machine's busy cores over the phase (-1 if unknown).
+     */
+    private record Latencies(List<Long> toConsumeMicros, List<Long> toSendMillis, double busyCores) {}
+
     @Test
     void relayBesideTheDirectProducer() throws Exception {
         directSaturation(WARM_UP_EVENTS);
         relaySaturation(WARM_UP_EVENTS);
         double directRate = directSaturation(SATURATION_EVENTS);
         double relayRate = relaySaturation(SATURATION_EVENTS);
-
-        // Latency at half (the goal) and a quarter of the relay's saturation rate, and at 1,000/s, through the relay
-        // and directly.
-        Function<String, String> throughRelay = id -> {
-            UUID[] written = new UUID[1];
-            tx.executeWithoutResult(s -> written[0] = outbox.append(
-                    Topics.LEDGER_EVENTS,
-                    "key-" + (id.hashCode() & 0xff) % KEYS,
-                    "till.bench.Payload",
-                    new Payload(id, 0, padding)));
-            return written[0].toString();
-        };
-        Function<String, String> direct = id -> {
-            CloudEvent event = CloudEvent.create(
-                    "till.bench.Payload", "/bench", "k", mapper.valueToTree(new Payload(id, 0, padding)));
-            kafka.send(Topics.LEDGER_EVENTS, "key-" + (id.hashCode() & 0xff) % KEYS, mapper.writeValueAsString(event));
-            return event.id();
-        };
         int half = (int) (relayRate / 2);
         int quarter = (int) (relayRate / 4);
+
+        Writer throughRelay = events -> {
+            List<Outbox.Message> messages = new ArrayList<>(events);
+            for (int i = 0; i < events; i++) {
+                String key = "key-" + ThreadLocalRandom.current().nextInt(KEYS);
+                messages.add(new Outbox.Message(
+                        Topics.LEDGER_EVENTS, key, "till.bench.Payload", new Payload(run, i, padding)));
+            }
+            return tx.execute(s -> outbox.appendAll(messages)).stream()
+                    .map(UUID::toString)
+                    .toList();
+        };
+        Writer direct = events -> {
+            List<String> ids = new ArrayList<>(events);
+            for (int i = 0; i < events; i++) {
+                CloudEvent event = CloudEvent.create(
+                        "till.bench.Payload", "/bench", "k", mapper.valueToTree(new Payload(run, i, padding)));
+                kafka.send(
+                        Topics.LEDGER_EVENTS,
+                        "key-" + ThreadLocalRandom.current().nextInt(KEYS),
+                        mapper.writeValueAsString(event));
+                ids.add(event.id());
+            }
+            return ids;
+        };
+        double[] writersAlone = writersAlone(throughRelay, half, Duration.ofSeconds(5));
         OutboxRelay relay = relay();
         relay.start();
-        Map<Integer, List<List<Long>>> latencies = new LinkedHashMap<>();
+        // Per rate: direct, then the relay with one event per transaction, then with ten.
+        Map<Integer, List<Latencies>> latencies = new LinkedHashMap<>();
         try {
-            latency(half, WARM_UP_RUN, throughRelay);
-            latency(half, WARM_UP_RUN, direct);
+            latency(half, WARM_UP_RUN, throughRelay, 1);
+            latency(half, WARM_UP_RUN, direct, 1);
             for (int rate : quarter > 1_000 ? List.of(half, quarter, 1_000) : List.of(half, quarter)) {
                 latencies.put(
-                        rate, List.of(latency(rate, LATENCY_RUN, direct), latency(rate, LATENCY_RUN, throughRelay)));
+                        rate,
+                        List.of(
+                                latency(rate, LATENCY_RUN, direct, 1),
+                                latency(rate, LATENCY_RUN, throughRelay, 1),
+                                latency(rate, LATENCY_RUN, throughRelay, BATCHED)));
             }
         } finally {
             relay.stop();
@@ -149,28 +184,55 @@ class OutboxRelayBenchmarkIT {
         System.out.println();
         System.out.println(
                 "Outbox relay beside the same producer publishing directly (1 broker, 1 PostgreSQL, this machine)");
-        System.out.printf("| %-44s | %15s | %15s | %8s |%n", "measure", "direct producer", "outbox relay", "ratio");
+        System.out.printf("| %-58s | %15s | %15s | %8s |%n", "measure", "direct producer", "outbox relay", "ratio");
         System.out.printf(
-                "| %-44s | %15.0f | %15.0f | %7.2fx |%n",
+                "| %-58s | %15.0f | %15.0f | %7.2fx |%n",
                 "events/s at saturation (" + SATURATION_EVENTS + " events)",
                 directRate,
                 relayRate,
                 relayRate / directRate);
         latencies.forEach((rate, measured) -> {
-            for (int p : new int[] {50, 99}) {
-                double directMs = percentile(measured.get(0), p);
-                double relayMs = percentile(measured.get(1), p);
-                System.out.printf(
-                        "| %-44s | %15.1f | %15.1f | %7.2fx |%n",
-                        "p" + p + " commit-to-consume ms at " + rate + " events/s",
-                        directMs,
-                        relayMs,
-                        relayMs / directMs);
+            for (int perTransaction : new int[] {1, BATCHED}) {
+                Latencies relayed = measured.get(perTransaction == 1 ? 1 : 2);
+                for (int p : new int[] {50, 99}) {
+                    double directMs = percentile(measured.get(0).toConsumeMicros(), p) / 1000.0;
+                    double relayMs = percentile(relayed.toConsumeMicros(), p) / 1000.0;
+                    System.out.printf(
+                            "| %-58s | %15.1f | %15.1f | %7.2fx |%n",
+                            "p%d commit-to-consume ms at %d events/s, %d per tx".formatted(p, rate, perTransaction),
+                            directMs,
+                            relayMs,
+                            relayMs / directMs);
+                }
             }
         });
         System.out.println();
-        latencies.forEach((rate, measured) ->
-                assertThat(measured.get(1)).as("relay at %d/s", rate).hasSizeGreaterThan(rate * 5));
+        System.out.println("Of the relay's latency, commit to handed to the producer (ms, from the record timestamp),"
+                + " and the machine's busy cores during each phase:");
+        latencies.forEach((rate, measured) -> {
+            for (int perTransaction : new int[] {1, BATCHED}) {
+                Latencies relayed = measured.get(perTransaction == 1 ? 1 : 2);
+                System.out.printf(
+                        "  at %d events/s, %2d per transaction: p50 %d, p99 %d; busy cores %.2f (direct %.2f)%n",
+                        rate,
+                        perTransaction,
+                        percentile(relayed.toSendMillis(), 50),
+                        percentile(relayed.toSendMillis(), 99),
+                        relayed.busyCores(),
+                        measured.get(0).busyCores());
+            }
+        });
+        System.out.printf(
+                "Writers alone at %d one-event transactions/s, no relay running: %.0f transactions/s achieved, %s%n",
+                half,
+                writersAlone[0],
+                writersAlone[1] < 0
+                        ? "CPU not measured (no /proc/stat)"
+                        : "%.2f of %d cores busy"
+                                .formatted(writersAlone[1], Runtime.getRuntime().availableProcessors()));
+        System.out.println();
+        latencies.forEach((rate, measured) -> measured.forEach(phase ->
+                assertThat(phase.toConsumeMicros()).as("consumed at %d/s", rate).hasSizeGreaterThan(rate * 5)));
     }
 
     /** The producer alone: the same record size and keys, every acknowledgement awaited. Returns events/s. */
@@ -216,66 +278,126 @@ class OutboxRelayBenchmarkIT {
         }
     }
 
-    /** Writes at {@code rate} per second for {@code run} from 4 paced threads; returns per-message latency in µs. */
-    private List<Long> latency(int rate, Duration run, Function<String, String> write) throws Exception {
+    /**
+     * Writes {@code rate} events per second for {@code run} from {@code WRITERS} paced threads, {@code perWrite} events at a time;
+     * returns each event's latency from commit to consume (µs) and from commit to the producer (ms).
+     */
+    private Latencies latency(int rate, Duration run, Writer writer, int perWrite) throws Exception {
         Map<String, Long> committed = new ConcurrentHashMap<>();
-        // Only this thread (the consumer) adds to it; a copy-on-write list here once cost more CPU than the relay.
+        // Only this thread (the consumer) adds to them; a copy-on-write list here once cost more CPU than the relay.
         List<Long> micros = new ArrayList<>((int) (rate * run.toSeconds()));
+        List<Long> toSend = new ArrayList<>((int) (rate * run.toSeconds()));
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        int writers = 4;
-        long perWriterGapNanos = (long) (1e9 * writers / Math.max(rate, 1));
-        long total = rate * run.toSeconds();
+        long perWriterGapNanos = (long) (1e9 * WRITERS * perWrite / Math.max(rate, 1));
+        long writesPerWriter = rate * run.toSeconds() / perWrite / WRITERS;
+        long total = writesPerWriter * WRITERS * perWrite;
+        long[] ticksBefore = cpuTicks();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
-                ExecutorService threads = Executors.newFixedThreadPool(writers)) {
+                ExecutorService threads = Executors.newFixedThreadPool(WRITERS)) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.LEDGER_EVENTS).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition()))
                     .toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
-            List<Future<?>> done = new ArrayList<>();
-            for (int w = 0; w < writers; w++) {
-                done.add(threads.submit(() -> {
-                    long next = System.nanoTime();
-                    for (long i = 0; i < total / writers; i++) {
-                        LockSupport.parkNanos(next - System.nanoTime());
-                        next += perWriterGapNanos;
-                        String id = write.apply(UUID.randomUUID().toString());
-                        committed.putIfAbsent(id, System.nanoTime());
-                    }
-                    return null;
-                }));
-            }
+            List<Future<?>> done = paced(threads, writesPerWriter, perWriterGapNanos, () -> {
+                List<String> ids = writer.write(perWrite);
+                long now = System.nanoTime();
+                ids.forEach(id -> committed.putIfAbsent(id, now));
+            });
             long deadline = System.nanoTime() + run.plusSeconds(30).toNanos();
-            while (micros.size() < total - total % writers && System.nanoTime() < deadline) {
+            while (micros.size() < total && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(50))) {
                     long now = System.nanoTime();
                     String id = mapper.readTree(record.value()).get("id").asString();
-                    Long at = committed.get(id);
-                    if (at == null) {
-                        // Consumed before the writer noted its commit time: the latency is below our resolution.
-                        committed.put(id, now);
-                        micros.add(0L);
-                    } else {
-                        micros.add((now - at) / 1_000);
-                    }
+                    Long at = committed.putIfAbsent(id, now);
+                    // Consumed before the writer noted its commit time: below our resolution.
+                    long commitNanos = at == null ? now : at;
+                    micros.add((now - commitNanos) / 1_000);
+                    toSend.add(Math.max(0, record.timestamp() - (commitNanos + EPOCH_OFFSET_NANOS) / 1_000_000));
                 }
             }
             for (Future<?> f : done) {
                 f.get(1, TimeUnit.MINUTES);
             }
         }
-        return micros;
+        return new Latencies(micros, toSend, busyCores(ticksBefore, cpuTicks()));
     }
 
-    private static double percentile(List<Long> micros, double p) {
-        List<Long> sorted = new ArrayList<>(micros);
+    /**
+     * The relay path's writers with nothing else running: one-event transactions at {@code rate} per second for
+     * {@code duration}. Returns the transactions per second achieved and the machine's busy cores (-1 if unknown).
+     */
+    private double[] writersAlone(Writer throughRelay, int rate, Duration duration) throws Exception {
+        long[] before = cpuTicks();
+        long start = System.nanoTime();
+        long perWriter = rate * duration.toSeconds() / WRITERS;
+        try (ExecutorService threads = Executors.newFixedThreadPool(WRITERS)) {
+            for (Future<?> f : paced(threads, perWriter, (long) (1e9 * WRITERS / Math.max(rate, 1)), () -> {
+                throughRelay.write(1);
+            })) {
+                f.get(2, TimeUnit.MINUTES);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long[] after = cpuTicks();
+        // Leave them for nobody: the latency phases that follow must start from an empty outbox.
+        jdbc.sql("UPDATE outbox SET sent_at = now() WHERE sent_at IS NULL").update();
+        return new double[] {perWriter * WRITERS / seconds, busyCores(before, after)};
+    }
+
+    /** Starts {@code WRITERS} threads, each running {@code write} {@code times} times, {@code gapNanos} apart. */
+    private static List<Future<?>> paced(ExecutorService threads, long times, long gapNanos, Runnable write) {
+        List<Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            done.add(threads.submit(() -> {
+                long next = System.nanoTime();
+                for (long i = 0; i < times; i++) {
+                    LockSupport.parkNanos(next - System.nanoTime());
+                    next += gapNanos;
+                    write.run();
+                }
+                return null;
+            }));
+        }
+        return done;
+    }
+
+    private static double busyCores(long[] before, long[] after) {
+        return before == null || after == null
+                ? -1
+                : (double) (after[0] - before[0])
+                        / (after[1] - before[1])
+                        * Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Busy and total jiffies of all CPUs from /proc/stat, or null where there is none. */
+    private static long[] cpuTicks() {
+        try {
+            String[] fields =
+                    Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long busy = 0;
+            long total = 0;
+            for (int i = 1; i < fields.length; i++) {
+                long ticks = Long.parseLong(fields[i]);
+                total += ticks;
+                // idle and iowait
+                busy += i == 4 || i == 5 ? 0 : ticks;
+            }
+            return new long[] {busy, total};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static long percentile(List<Long> values, double p) {
+        List<Long> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
-        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p / 100 * sorted.size()) - 1)) / 1000.0;
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p / 100 * sorted.size()) - 1));
     }
 }
