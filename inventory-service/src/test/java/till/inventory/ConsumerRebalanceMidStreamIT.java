@@ -50,8 +50,10 @@ class ConsumerRebalanceMidStreamIT extends InventoryHarness {
             MessageListenerContainer mine = listeners.getListenerContainer("inventory-commands");
             MessageListenerContainer theirs =
                     second.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("inventory-commands");
-            await().atMost(PATIENCE).until(() -> assigned(mine) > 0 && assigned(theirs) > 0);
-            assertThat(assigned(mine) + assigned(theirs)).isEqualTo(12);
+            // Both instances hold partitions and, between them, all 12: a rebalance passes through states where
+            // both hold some and a few are revoked and not yet assigned again.
+            await().atMost(PATIENCE)
+                    .until(() -> assigned(mine) > 0 && assigned(theirs) > 0 && assigned(mine) + assigned(theirs) == 12);
 
             checkouts.subList(0, 200).parallelStream().forEach(checkoutId -> reserve(checkoutId, productOf));
             await().atMost(PATIENCE)
