@@ -169,9 +169,12 @@ class TillStackIT extends StackTest {
 
         assertThat(result.get("status").asString()).isEqualTo("CONFIRMED");
         assertThat(result.get("totalMinor").asLong()).isEqualTo(2 * 350 + 3 * 275);
-        JsonNode stock = client.get(inventory + "/api/products/" + espresso).body();
-        assertThat(stock.get("onHand").asLong()).isEqualTo(8);
-        assertThat(stock.get("reserved").asLong()).isZero();
+        // The sale is confirmed once charged; the stock's commit follows it (ADR 5).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode stock = client.get(inventory + "/api/products/" + espresso).body();
+            assertThat(stock.get("onHand").asLong()).isEqualTo(8);
+            assertThat(stock.get("reserved").asLong()).isZero();
+        });
         JsonNode account = client.get(ledger + "/api/customers/" + customer).body();
         assertThat(account.get("balanceMinor").asLong()).isEqualTo(1_525);
         assertThat(account.get("entryCount").asLong()).isEqualTo(1);

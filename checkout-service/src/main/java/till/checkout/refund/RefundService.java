@@ -3,9 +3,11 @@ package till.checkout.refund;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -17,6 +19,7 @@ import till.checkout.saga.CheckoutLine;
 import till.checkout.saga.CheckoutMessages;
 import till.checkout.saga.CheckoutStatus;
 import till.checkout.saga.Checkouts;
+import till.checkout.saga.Outgoing;
 import till.contracts.checkout.CheckoutRefunded;
 import till.contracts.inventory.ReturnStock;
 import till.contracts.ledger.PostRefund;
@@ -96,20 +99,20 @@ public class RefundService {
         }
         UUID refundId = UUID.randomUUID();
         refunds.insert(refundId, checkoutId, idempotencyKey, fingerprint, amount, items);
+        List<Outgoing> commands = new ArrayList<>();
         for (var item : items.entrySet()) {
-            messages.send(
-                    checkoutId,
+            commands.add(new Outgoing(
                     Topics.INVENTORY_COMMANDS,
                     item.getKey(),
                     ReturnStock.TYPE,
-                    new ReturnStock(refundId.toString(), checkoutId.toString(), item.getKey(), item.getValue()));
+                    new ReturnStock(refundId.toString(), checkoutId.toString(), item.getKey(), item.getValue())));
         }
-        messages.send(
-                checkoutId,
+        commands.add(new Outgoing(
                 Topics.LEDGER_COMMANDS,
                 checkout.customerId(),
                 PostRefund.TYPE,
-                new PostRefund(refundId.toString(), checkoutId.toString(), checkout.customerId(), amount));
+                new PostRefund(refundId.toString(), checkoutId.toString(), checkout.customerId(), amount)));
+        messages.send(checkoutId, commands);
         log.info("refund {} of checkout {} requested: {} minor units", refundId, checkoutId, amount);
         return refunds.find(checkoutId, refundId).map(r -> new Requested(r, true));
     }
@@ -133,14 +136,15 @@ public class RefundService {
                 .filter(Refunds.Refund::completed)
                 .ifPresent(refund -> messages.send(
                         checkout.id(),
-                        Topics.CHECKOUT_EVENTS,
-                        checkout.id().toString(),
-                        CheckoutRefunded.TYPE,
-                        new CheckoutRefunded(
+                        List.of(new Outgoing(
+                                Topics.CHECKOUT_EVENTS,
                                 checkout.id().toString(),
-                                refundId.toString(),
-                                checkout.customerId(),
-                                refund.amountMinor())));
+                                CheckoutRefunded.TYPE,
+                                new CheckoutRefunded(
+                                        checkout.id().toString(),
+                                        refundId.toString(),
+                                        checkout.customerId(),
+                                        refund.amountMinor())))));
     }
 
     private static String fingerprint(Map<String, Integer> items) {

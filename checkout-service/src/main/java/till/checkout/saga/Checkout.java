@@ -19,8 +19,10 @@ import till.platform.kafka.Topics;
 /**
  * The checkout saga's state and rules, free of Spring and SQL so every path can be unit-tested.
  *
- * <p>Reserve every line, then charge the total at the reserved prices, then commit every line: CONFIRMED. Any
- * rejection, or the deadline passing before the charge is posted, compensates: every line not rejected is
+ * <p>Reserve every line, then charge the total at the reserved prices: once the charge is posted the checkout is
+ * CONFIRMED, and every line is committed after it (ADR 5: a held reservation cannot fail to commit, so waiting for
+ * the commits would only add two hops to the sale). Any rejection, or the deadline passing before the charge is
+ * posted, compensates: every line not rejected is
  * released (inventory leaves a marker when the release overtakes its reservation) and a requested or posted
  * charge is reversed (the ledger does the same). Replies are applied only from the state that expects them,
  * so a duplicate or late reply changes nothing; a reply that finds the checkout already REJECTED compensates
@@ -101,12 +103,18 @@ public final class Checkout {
         reject(why);
     }
 
-    /** A rejected checkout already asked for the reversal, which follows the charge on the customer's partition. */
+    /**
+     * The sale is made: CONFIRMED, and every reservation is committed. Inventory refuses a commit only for a
+     * reservation that is missing or released, and a checkout releases lines only when it is rejected, which a
+     * CONFIRMED one never is; so the commits that follow cannot fail, only be late (ADR 5). A rejected checkout
+     * already asked for the reversal, which follows the charge on the customer's partition.
+     */
     public void chargePosted() {
         if (charge != ChargeState.REQUESTED) {
             return;
         }
         charge = ChargeState.POSTED;
+        status = CheckoutStatus.CONFIRMED;
         for (CheckoutLine line : lines.values()) {
             lines.put(line.productId(), line.with(LineState.COMMIT_REQUESTED));
             send(
@@ -115,6 +123,11 @@ public final class Checkout {
                     CommitStock.TYPE,
                     new CommitStock(id.toString(), line.productId()));
         }
+        send(
+                Topics.CHECKOUT_EVENTS,
+                id.toString(),
+                CheckoutConfirmed.TYPE,
+                new CheckoutConfirmed(id.toString(), customerId, totalMinor == null ? 0 : totalMinor));
     }
 
     public void chargeRejected(RejectionReason why) {
@@ -131,14 +144,6 @@ public final class Checkout {
             return;
         }
         lines.put(productId, line.with(LineState.COMMITTED));
-        if (lines.values().stream().allMatch(l -> l.state() == LineState.COMMITTED)) {
-            status = CheckoutStatus.CONFIRMED;
-            send(
-                    Topics.CHECKOUT_EVENTS,
-                    id.toString(),
-                    CheckoutConfirmed.TYPE,
-                    new CheckoutConfirmed(id.toString(), customerId, totalMinor == null ? 0 : totalMinor));
-        }
     }
 
     public void stockReleased(String productId) {

@@ -1,23 +1,32 @@
 package till.checkout.saga;
 
+import java.time.Duration;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import till.platform.invariants.InvariantCheck;
 
-/** Invariant 3 as checkout-service sees it: its own record of each checkout agrees with its status. */
+/**
+ * Invariant 3 as checkout-service sees it: its own record of each checkout agrees with its status. A CONFIRMED
+ * checkout's commits follow its confirmation (ADR 5), so a line still waiting for its commit is a violation only
+ * once the checkout has waited longer than {@code till.checkout.commit-grace} for it.
+ */
 @Component
 class CheckoutInvariants implements InvariantCheck {
 
     private final JdbcClient jdbc;
+    private final Duration commitGrace;
 
-    CheckoutInvariants(JdbcClient jdbc) {
+    CheckoutInvariants(JdbcClient jdbc, @Value("${till.checkout.commit-grace:60s}") Duration commitGrace) {
         this.jdbc = jdbc;
+        this.commitGrace = commitGrace;
     }
 
     @Override
     public String description() {
-        return "CONFIRMED checkouts have their charge posted and every line committed;"
+        return "CONFIRMED checkouts have their charge posted and every line committed (within "
+                + commitGrace.toSeconds() + " s of the confirmation);"
                 + " REJECTED checkouts have no committed line and no charge left unreversed";
     }
 
@@ -31,10 +40,14 @@ class CheckoutInvariants implements InvariantCheck {
                         WHERE c.status <> 'PENDING'
                         GROUP BY c.checkout_id, c.status, c.charge_state
                         HAVING (c.status = 'CONFIRMED'
-                                AND (c.charge_state <> 'POSTED' OR count(*) FILTER (WHERE l.state <> 'COMMITTED') > 0))
+                                AND (c.charge_state <> 'POSTED'
+                                     OR count(*) FILTER (WHERE l.state NOT IN ('COMMIT_REQUESTED', 'COMMITTED')) > 0
+                                     OR (count(*) FILTER (WHERE l.state = 'COMMIT_REQUESTED') > 0
+                                         AND c.updated_at < now() - make_interval(secs => ?))))
                             OR (c.status = 'REJECTED'
                                 AND (c.charge_state = 'POSTED' OR count(*) FILTER (WHERE l.state = 'COMMITTED') > 0))
                         """)
+                .param(commitGrace.toMillis() / 1000.0)
                 .query((rs, n) -> "checkout %s is %s with charge %s, %d lines committed, %d not"
                         .formatted(
                                 rs.getString("checkout_id"),

@@ -1,11 +1,16 @@
 package till.checkout.saga;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import till.checkout.timeline.Timeline;
 import till.platform.outbox.Outbox;
 
-/** Sends a checkout's message: into the outbox, and onto the checkout's timeline, in the caller's transaction. */
+/**
+ * Sends a checkout's messages: into the outbox, and onto the checkout's timeline, in the caller's transaction, with
+ * one statement for each however many messages a transition sends.
+ */
 @Component
 public class CheckoutMessages {
 
@@ -17,14 +22,25 @@ public class CheckoutMessages {
         this.timeline = timeline;
     }
 
-    public void send(UUID checkoutId, String topic, String key, String type, Object data) {
-        UUID id = outbox.append(topic, key, type, data);
-        timeline.record(checkoutId, Timeline.Direction.SENT, id.toString(), type, data);
+    public void send(UUID checkoutId, List<Outgoing> messages) {
+        send(checkoutId, messages, List.of());
     }
 
-    void send(Checkout checkout) {
-        for (Outgoing message : checkout.drain()) {
-            send(checkout.id(), message.topic(), message.key(), message.type(), message.data());
+    /** What a transition decided to send, recorded after what it received ({@code received}). */
+    void send(Checkout checkout, List<Timeline.Record> received) {
+        send(checkout.id(), checkout.drain(), received);
+    }
+
+    private void send(UUID checkoutId, List<Outgoing> messages, List<Timeline.Record> received) {
+        List<UUID> ids = outbox.appendAll(messages.stream()
+                .map(m -> new Outbox.Message(m.topic(), m.key(), m.type(), m.data()))
+                .toList());
+        List<Timeline.Record> records = new ArrayList<>(received);
+        for (int i = 0; i < messages.size(); i++) {
+            Outgoing m = messages.get(i);
+            records.add(new Timeline.Record(
+                    checkoutId, Timeline.Direction.SENT, ids.get(i).toString(), m.type(), m.data()));
         }
+        timeline.recordAll(records);
     }
 }

@@ -79,7 +79,7 @@ public class CheckoutSaga {
             }
             return new Started(checkouts.find(existing.getKey()).orElseThrow(), false);
         }
-        messages.send(checkout);
+        messages.send(checkout, List.of());
         log.info("checkout {} started for customer {} with {} lines", checkout.id(), customerId, lines.size());
         return new Started(checkout, true);
     }
@@ -98,10 +98,10 @@ public class CheckoutSaga {
         }
         Checkout checkout = found.get();
         CheckoutStatus before = checkout.status();
-        timeline.record(checkoutId, Timeline.Direction.RECEIVED, messageId, type, data);
         reply.applyTo(checkout);
         checkouts.update(checkout);
-        messages.send(checkout);
+        messages.send(
+                checkout, List.of(new Timeline.Record(checkoutId, Timeline.Direction.RECEIVED, messageId, type, data)));
         if (checkout.status() != before) {
             log.info(
                     "checkout {} is {}{}",
@@ -126,7 +126,7 @@ public class CheckoutSaga {
             }
             checkout.timeOut(now);
             checkouts.update(checkout);
-            messages.send(checkout);
+            messages.send(checkout, List.of());
             log.info("checkout {} is REJECTED (TIMED_OUT)", checkoutId);
         });
     }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -45,19 +44,19 @@ public class Checkouts {
         if (inserted == 0) {
             return false;
         }
-        for (CheckoutLine line : checkout.lines()) {
-            jdbc.sql("""
-                            INSERT INTO checkout_lines (checkout_id, line_no, product_id, quantity, state)
-                            VALUES (?, ?, ?, ?, ?)
-                            """)
-                    .params(
-                            checkout.id(),
-                            line.lineNo(),
-                            line.productId(),
-                            line.quantity(),
-                            line.state().name())
-                    .update();
-        }
+        List<CheckoutLine> lines = checkout.lines();
+        jdbc.sql("""
+                        INSERT INTO checkout_lines (checkout_id, line_no, product_id, quantity, state)
+                        SELECT ?, line_no, product_id, quantity, state
+                        FROM unnest(?::int[], ?::text[], ?::int[], ?::text[]) AS l (line_no, product_id, quantity, state)
+                        """)
+                .params(
+                        checkout.id(),
+                        lines.stream().map(CheckoutLine::lineNo).toArray(Integer[]::new),
+                        lines.stream().map(CheckoutLine::productId).toArray(String[]::new),
+                        lines.stream().map(CheckoutLine::quantity).toArray(Integer[]::new),
+                        lines.stream().map(l -> l.state().name()).toArray(String[]::new))
+                .update();
         return true;
     }
 
@@ -96,27 +95,30 @@ public class Checkouts {
                 .list();
     }
 
+    /** Writes the checkout's state and every line's, in one statement. */
     void update(Checkout checkout) {
+        List<CheckoutLine> lines = checkout.lines();
         jdbc.sql("""
-                        UPDATE checkouts
-                        SET status = ?, reason = ?, charge_state = ?, total_minor = ?, updated_at = now()
-                        WHERE checkout_id = ?
+                        WITH checkout AS (
+                            UPDATE checkouts
+                            SET status = ?, reason = ?, charge_state = ?, total_minor = ?, updated_at = now()
+                            WHERE checkout_id = ?
+                        )
+                        UPDATE checkout_lines l SET state = u.state, unit_price_minor = u.unit_price_minor
+                        FROM unnest(?::text[], ?::text[], ?::bigint[]) AS u (product_id, state, unit_price_minor)
+                        WHERE l.checkout_id = ? AND l.product_id = u.product_id
                         """)
                 .params(
                         checkout.status().name(),
                         checkout.reason() == null ? null : checkout.reason().name(),
                         checkout.charge().name(),
                         checkout.totalMinor(),
+                        checkout.id(),
+                        lines.stream().map(CheckoutLine::productId).toArray(String[]::new),
+                        lines.stream().map(l -> l.state().name()).toArray(String[]::new),
+                        lines.stream().map(CheckoutLine::unitPriceMinor).toArray(Long[]::new),
                         checkout.id())
                 .update();
-        for (CheckoutLine line : checkout.lines()) {
-            jdbc.sql("""
-                            UPDATE checkout_lines SET state = ?, unit_price_minor = ?
-                            WHERE checkout_id = ? AND product_id = ?
-                            """)
-                    .params(line.state().name(), line.unitPriceMinor(), checkout.id(), line.productId())
-                    .update();
-        }
     }
 
     private Optional<Checkout> load(UUID id, String sql) {
@@ -170,15 +172,5 @@ public class Checkouts {
                     charge,
                     totalMinor);
         }
-    }
-
-    /** Counts by status, for the invariants report and the demo. */
-    Map<CheckoutStatus, Long> countByStatus() {
-        return jdbc
-                .sql("SELECT status, count(*) AS n FROM checkouts GROUP BY status")
-                .query((rs, n) -> Map.entry(CheckoutStatus.valueOf(rs.getString("status")), rs.getLong("n")))
-                .list()
-                .stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 }

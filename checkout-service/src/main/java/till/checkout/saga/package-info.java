@@ -1,4 +1,4 @@
-/** The checkout saga: reserve every line, charge the total, commit every line; compensate on any rejection or deadline. */
+/** The checkout saga: reserve every line, charge the total (confirmed), commit every line; compensate on any rejection or deadline. */
 @NullMarked
 package till.checkout.saga;
 

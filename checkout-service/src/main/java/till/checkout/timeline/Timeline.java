@@ -27,13 +27,39 @@ public class Timeline {
         this.mapper = mapper;
     }
 
+    /** One message a checkout sent or received, to be recorded. */
+    public record Record(UUID checkoutId, Direction direction, String messageId, String type, Object data) {}
+
     public void record(UUID checkoutId, Direction direction, String messageId, String type, Object data) {
+        recordAll(List.of(new Record(checkoutId, direction, messageId, type, data)));
+    }
+
+    /** Records these messages in one statement, in list order (their {@code seq} follows it). */
+    public void recordAll(List<Record> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        int size = records.size();
+        UUID[] checkoutIds = new UUID[size];
+        String[] directions = new String[size];
+        String[] messageIds = new String[size];
+        String[] types = new String[size];
+        String[] data = new String[size];
+        for (int i = 0; i < size; i++) {
+            Record r = records.get(i);
+            checkoutIds[i] = r.checkoutId();
+            directions[i] = r.direction().name();
+            messageIds[i] = r.messageId();
+            types[i] = r.type();
+            data[i] = mapper.writeValueAsString(r.data());
+        }
         jdbc.sql("""
                         INSERT INTO checkout_messages (checkout_id, direction, message_id, type, data)
-                        VALUES (?, ?, ?, ?, CAST(? AS jsonb))
-                        """)
-                .params(checkoutId, direction.name(), messageId, type, mapper.writeValueAsString(data))
-                .update();
+                        SELECT checkout_id, direction, message_id, type, CAST(data AS jsonb)
+                        FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[])
+                             WITH ORDINALITY AS m (checkout_id, direction, message_id, type, data, position)
+                        ORDER BY position
+                        """).params(checkoutIds, directions, messageIds, types, data).update();
     }
 
     public List<Entry> of(UUID checkoutId) {

@@ -37,7 +37,7 @@ class CheckoutSagaRulesTest {
     }
 
     @Test
-    void reservesEveryLineThenChargesTheTotalThenCommitsEveryLineThenConfirms() {
+    void reservesEveryLineThenChargesTheTotalThenConfirmsAndCommitsEveryLine() {
         Checkout checkout = threeLines();
         assertThat(types(checkout.drain())).containsExactly(ReserveStock.TYPE, ReserveStock.TYPE, ReserveStock.TYPE);
 
@@ -50,15 +50,20 @@ class CheckoutSagaRulesTest {
         assertThat(((PostCharge) charge.getFirst().data()).amountMinor()).isEqualTo(2 * 350 + 275 + 3 * 100);
         assertThat(charge.getFirst().key()).isEqualTo("alice");
 
+        assertThat(checkout.status()).isEqualTo(CheckoutStatus.PENDING);
         checkout.chargePosted();
-        assertThat(types(checkout.drain())).containsExactly(CommitStock.TYPE, CommitStock.TYPE, CommitStock.TYPE);
+        // The posted charge makes the sale: confirmed at once, the commits follow (ADR 5).
+        assertThat(checkout.status()).isEqualTo(CheckoutStatus.CONFIRMED);
+        assertThat(types(checkout.drain()))
+                .containsExactly(CommitStock.TYPE, CommitStock.TYPE, CommitStock.TYPE, CheckoutConfirmed.TYPE);
+        assertThat(checkout.lines()).extracting(CheckoutLine::state).containsOnly(LineState.COMMIT_REQUESTED);
         checkout.stockCommitted("espresso");
         checkout.stockCommitted("croissant");
-        assertThat(checkout.status()).isEqualTo(CheckoutStatus.PENDING);
         checkout.stockCommitted("jam");
 
         assertThat(checkout.status()).isEqualTo(CheckoutStatus.CONFIRMED);
-        assertThat(types(checkout.drain())).containsExactly(CheckoutConfirmed.TYPE);
+        assertThat(checkout.lines()).extracting(CheckoutLine::state).containsOnly(LineState.COMMITTED);
+        assertThat(checkout.drain()).isEmpty();
     }
 
     @Test
@@ -137,10 +142,10 @@ class CheckoutSagaRulesTest {
         assertThat(types(checkout.drain())).containsExactly(PostCharge.TYPE);
         checkout.chargePosted();
         checkout.chargePosted();
-        assertThat(types(checkout.drain())).containsExactly(CommitStock.TYPE);
+        assertThat(types(checkout.drain())).containsExactly(CommitStock.TYPE, CheckoutConfirmed.TYPE);
         checkout.stockCommitted("tea");
         checkout.stockCommitted("tea");
-        assertThat(types(checkout.drain())).containsExactly(CheckoutConfirmed.TYPE);
+        assertThat(checkout.drain()).isEmpty();
         checkout.stockRejected("tea", RejectionReason.OUT_OF_STOCK);
         checkout.chargeRejected(RejectionReason.CREDIT_LIMIT_EXCEEDED);
         assertThat(checkout.status()).isEqualTo(CheckoutStatus.CONFIRMED);

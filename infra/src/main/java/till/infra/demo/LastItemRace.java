@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -142,8 +143,9 @@ public final class LastItemRace {
             outcomes.merge(outcome, 1, Integer::sum);
         }
 
-        JsonNode product =
-                client.get(inventoryUrl + "/api/products/" + productId).body();
+        // A sale is confirmed once charged and its stock commit follows (ADR 5); the rejected sales' releases
+        // follow their rejections too. Read the stock once nothing is held for a sale any more.
+        JsonNode product = awaitNothingReserved(productId, deadline);
         long onHand = product.get("onHand").asLong();
         long reserved = product.get("reserved").asLong();
         long charged = 0;
@@ -178,18 +180,31 @@ public final class LastItemRace {
     }
 
     private JsonNode awaitFinal(String checkoutId, Instant deadline) {
+        return poll(
+                checkoutUrl + "/api/checkouts/" + checkoutId,
+                checkout -> !"PENDING".equals(checkout.get("status").asString()),
+                deadline);
+    }
+
+    private JsonNode awaitNothingReserved(String productId, Instant deadline) {
+        return poll(
+                inventoryUrl + "/api/products/" + productId,
+                product -> product.get("reserved").asLong() == 0,
+                deadline);
+    }
+
+    /** GETs {@code url} every 100 ms until {@code done} holds or the deadline passes; returns the last answer. */
+    private JsonNode poll(String url, Predicate<JsonNode> done, Instant deadline) {
         while (true) {
-            JsonNode checkout =
-                    client.get(checkoutUrl + "/api/checkouts/" + checkoutId).body();
-            if (!"PENDING".equals(checkout.get("status").asString())
-                    || Instant.now().isAfter(deadline)) {
-                return checkout;
+            JsonNode body = client.get(url).body();
+            if (done.test(body) || Instant.now().isAfter(deadline)) {
+                return body;
             }
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return checkout;
+                return body;
             }
         }
     }

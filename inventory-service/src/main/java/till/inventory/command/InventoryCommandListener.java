@@ -1,6 +1,5 @@
 package till.inventory.command;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -10,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -33,7 +31,6 @@ import till.platform.cloudevents.InvalidMessageException;
 import till.platform.inbox.Inbox;
 import till.platform.kafka.InboundMessages;
 import till.platform.kafka.Topics;
-import till.platform.kafka.Tracing;
 
 /**
  * Reads {@code inventory.commands} a poll at a time. Each record is validated (envelope, type, data, keyed by its
@@ -128,12 +125,7 @@ class InventoryCommandListener {
     }
 
     private <T> T data(CloudEvent message, Class<T> type, Function<T, String> productId) {
-        T command = inbound.data(message, type);
-        if (!productId.apply(command).equals(message.subject())) {
-            throw new InvalidMessageException("data.productId '" + productId.apply(command)
-                    + "' differs from the subject '" + message.subject() + "'");
-        }
-        return command;
+        return inbound.dataOfSubject(message, type, productId, "productId");
     }
 
     /**
@@ -238,11 +230,8 @@ class InventoryCommandListener {
     }
 
     /** Logs and replies of this command carry its trace, its product and (when it has one) its checkout. */
-    private static void adoptContext(Command command) {
-        Header traceparent = command.record().headers().lastHeader(Tracing.TRACEPARENT);
-        Tracing.continueFrom(traceparent == null ? null : new String(traceparent.value(), StandardCharsets.UTF_8));
-        MDC.put(InboundMessages.MDC_SUBJECT, command.message().subject());
-        MDC.put(InboundMessages.MDC_MESSAGE_ID, command.message().id());
+    private void adoptContext(Command command) {
+        inbound.adopt(command.record(), command.message());
         String checkoutId = switch (command.data()) {
             case ReserveStock c -> c.checkoutId();
             case CommitStock c -> c.checkoutId();

@@ -1,12 +1,11 @@
 package till.ledger.command;
 
-import java.util.function.Function;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 import till.contracts.ledger.ChargePosted;
 import till.contracts.ledger.ChargeRejected;
 import till.contracts.ledger.ChargeReversed;
@@ -25,8 +24,8 @@ import till.ledger.posting.PostingResult.ReversedBeforeCharge;
 import till.ledger.posting.ReferenceConflictException;
 import till.platform.cloudevents.CloudEvent;
 import till.platform.cloudevents.InvalidMessageException;
-import till.platform.inbox.Inbox;
 import till.platform.kafka.InboundMessages;
+import till.platform.kafka.PollApplier;
 import till.platform.kafka.Topics;
 import till.platform.outbox.Outbox;
 
@@ -41,69 +40,52 @@ class LedgerCommandListener {
     private static final Logger log = LoggerFactory.getLogger(LedgerCommandListener.class);
 
     private final InboundMessages messages;
-    private final Inbox inbox;
+    private final PollApplier poll;
     private final Outbox outbox;
     private final Ledger ledger;
-    private final TransactionTemplate tx;
 
-    LedgerCommandListener(InboundMessages messages, Inbox inbox, Outbox outbox, Ledger ledger, TransactionTemplate tx) {
+    LedgerCommandListener(InboundMessages messages, PollApplier poll, Outbox outbox, Ledger ledger) {
         this.messages = messages;
-        this.inbox = inbox;
+        this.poll = poll;
         this.outbox = outbox;
         this.ledger = ledger;
-        this.tx = tx;
     }
 
-    @KafkaListener(topics = Topics.LEDGER_COMMANDS)
-    void on(ConsumerRecord<String, String> record) {
+    /** A poll's commands in one transaction ({@link PollApplier}), in order, each under its customer's lock. */
+    @KafkaListener(id = "ledger-commands", topics = Topics.LEDGER_COMMANDS, batch = "true")
+    void on(List<ConsumerRecord<String, String>> records) {
+        poll.apply(records, this::bind, (event, command) -> apply(command));
+    }
+
+    private Object bind(CloudEvent event) {
+        return switch (event.type()) {
+            case PostCharge.TYPE ->
+                messages.dataOfSubject(event, PostCharge.class, PostCharge::customerId, "customerId");
+            case ReverseCharge.TYPE ->
+                messages.dataOfSubject(event, ReverseCharge.class, ReverseCharge::customerId, "customerId");
+            case PostRefund.TYPE ->
+                messages.dataOfSubject(event, PostRefund.class, PostRefund::customerId, "customerId");
+            case RecordPayment.TYPE ->
+                messages.dataOfSubject(event, RecordPayment.class, RecordPayment::customerId, "customerId");
+            default ->
+                throw new InvalidMessageException(
+                        "unknown message type '" + event.type() + "' on " + Topics.LEDGER_COMMANDS);
+        };
+    }
+
+    private void apply(Object command) {
         try {
-            CloudEvent event = messages.read(record);
-            switch (event.type()) {
-                case PostCharge.TYPE -> {
-                    PostCharge command = data(event, PostCharge.class, PostCharge::customerId);
-                    applyOnce(event, () -> on(command));
-                }
-                case ReverseCharge.TYPE -> {
-                    ReverseCharge command = data(event, ReverseCharge.class, ReverseCharge::customerId);
-                    applyOnce(event, () -> on(command));
-                }
-                case PostRefund.TYPE -> {
-                    PostRefund command = data(event, PostRefund.class, PostRefund::customerId);
-                    applyOnce(event, () -> on(command));
-                }
-                case RecordPayment.TYPE -> {
-                    RecordPayment command = data(event, RecordPayment.class, RecordPayment::customerId);
-                    applyOnce(event, () -> on(command));
-                }
-                default ->
-                    throw new InvalidMessageException(
-                            "unknown message type '" + event.type() + "' on " + Topics.LEDGER_COMMANDS);
+            switch (command) {
+                case PostCharge c -> on(c);
+                case ReverseCharge c -> on(c);
+                case PostRefund c -> on(c);
+                case RecordPayment c -> on(c);
+                default -> throw new IllegalStateException("no handler for " + command.getClass());
             }
-        } finally {
-            messages.done();
+        } catch (ReferenceConflictException e) {
+            // The same checkout, refund or payment id on another customer: no retry can fix that.
+            throw new InvalidMessageException(e.getMessage(), e);
         }
-    }
-
-    private <T> T data(CloudEvent event, Class<T> type, Function<T, String> customerId) {
-        T command = messages.data(event, type);
-        if (!customerId.apply(command).equals(event.subject())) {
-            throw new InvalidMessageException("data.customerId '" + customerId.apply(command)
-                    + "' differs from the subject '" + event.subject() + "'");
-        }
-        return command;
-    }
-
-    private void applyOnce(CloudEvent event, Runnable apply) {
-        tx.executeWithoutResult(status -> {
-            if (inbox.firstDelivery(event)) {
-                try {
-                    apply.run();
-                } catch (ReferenceConflictException e) {
-                    // The same checkout, refund or payment id on another customer: no retry can fix that.
-                    throw new InvalidMessageException(e.getMessage(), e);
-                }
-            }
-        });
     }
 
     void on(PostCharge command) {

@@ -2,6 +2,7 @@ package till.platform.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.MDC;
@@ -27,11 +28,9 @@ public class InboundMessages {
     }
 
     public CloudEvent read(ConsumerRecord<String, String> record) {
-        Header traceparent = record.headers().lastHeader(Tracing.TRACEPARENT);
-        Tracing.continueFrom(traceparent == null ? null : new String(traceparent.value(), StandardCharsets.UTF_8));
+        continueTrace(record);
         CloudEvent event = CloudEvent.parse(record.value(), mapper);
-        MDC.put(MDC_SUBJECT, event.subject());
-        MDC.put(MDC_MESSAGE_ID, event.id());
+        logContext(event);
         if (!Objects.equals(record.key(), event.subject())) {
             throw new InvalidMessageException("record key '" + record.key() + "' differs from the subject '"
                     + event.subject() + "': commands must be keyed by their subject");
@@ -39,8 +38,40 @@ public class InboundMessages {
         return event;
     }
 
+    /**
+     * Adopts the trace and log context of a record {@link #read} earlier, for a listener that reads a whole poll
+     * first and applies it afterwards.
+     */
+    public void adopt(ConsumerRecord<String, String> record, CloudEvent event) {
+        continueTrace(record);
+        logContext(event);
+    }
+
+    private static void continueTrace(ConsumerRecord<String, String> record) {
+        Header traceparent = record.headers().lastHeader(Tracing.TRACEPARENT);
+        Tracing.continueFrom(traceparent == null ? null : new String(traceparent.value(), StandardCharsets.UTF_8));
+    }
+
+    private static void logContext(CloudEvent event) {
+        MDC.put(MDC_SUBJECT, event.subject());
+        MDC.put(MDC_MESSAGE_ID, event.id());
+    }
+
     public <T> T data(CloudEvent event, Class<T> type) {
         return event.dataAs(type, mapper);
+    }
+
+    /**
+     * The event's data, whose {@code field} (read by {@code id}) must equal the event's subject: the key that
+     * serialises the writes must be the aggregate the command writes to.
+     */
+    public <T> T dataOfSubject(CloudEvent event, Class<T> type, Function<T, String> id, String field) {
+        T data = data(event, type);
+        if (!id.apply(data).equals(event.subject())) {
+            throw new InvalidMessageException(
+                    "data." + field + " '" + id.apply(data) + "' differs from the subject '" + event.subject() + "'");
+        }
+        return data;
     }
 
     /** Clears the per-message log context; call in a finally block. */

@@ -1,11 +1,14 @@
-package till.checkout.saga;
+package till.checkout.reply;
 
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 import till.checkout.refund.RefundService;
+import till.checkout.saga.Checkout;
+import till.checkout.saga.CheckoutSaga;
+import till.checkout.saga.RejectionReason;
 import till.contracts.inventory.StockCommitRefused;
 import till.contracts.inventory.StockCommitted;
 import till.contracts.inventory.StockRejected;
@@ -18,45 +21,37 @@ import till.contracts.ledger.ChargeReversed;
 import till.contracts.ledger.RefundPosted;
 import till.platform.cloudevents.CloudEvent;
 import till.platform.cloudevents.InvalidMessageException;
-import till.platform.inbox.Inbox;
 import till.platform.kafka.InboundMessages;
+import till.platform.kafka.PollApplier;
 import till.platform.kafka.Topics;
 
 /**
  * Replies from inventory and ledger on {@code checkout.replies}, keyed by checkout id so one checkout's replies
- * arrive in order. Each is applied once (the inbox) in the transaction that changes the checkout.
+ * arrive in order. A poll's replies are applied in one transaction ({@link PollApplier}), each once (the inbox),
+ * each with its checkout locked.
  */
 @Component
 class ReplyListener {
 
     private final InboundMessages messages;
-    private final Inbox inbox;
+    private final PollApplier poll;
     private final CheckoutSaga saga;
-    private final TransactionTemplate tx;
     private final RefundService refunds;
 
-    ReplyListener(
-            InboundMessages messages, Inbox inbox, CheckoutSaga saga, TransactionTemplate tx, RefundService refunds) {
-        this.refunds = refunds;
+    ReplyListener(InboundMessages messages, PollApplier poll, CheckoutSaga saga, RefundService refunds) {
         this.messages = messages;
-        this.inbox = inbox;
+        this.poll = poll;
         this.saga = saga;
-        this.tx = tx;
+        this.refunds = refunds;
     }
 
-    @KafkaListener(topics = Topics.CHECKOUT_REPLIES)
-    void on(ConsumerRecord<String, String> record) {
-        try {
-            CloudEvent event = messages.read(record);
-            Applied applied = bind(event);
-            tx.executeWithoutResult(status -> {
-                if (inbox.firstDelivery(event)) {
-                    saga.apply(applied.checkoutId(), event.id(), event.type(), applied.data(), applied.reply());
-                }
-            });
-        } finally {
-            messages.done();
-        }
+    @KafkaListener(id = "checkout-replies", topics = Topics.CHECKOUT_REPLIES, batch = "true")
+    void on(List<ConsumerRecord<String, String>> records) {
+        poll.apply(
+                records,
+                this::bind,
+                (event, applied) ->
+                        saga.apply(applied.checkoutId(), event.id(), event.type(), applied.data(), applied.reply()));
     }
 
     private record Applied(UUID checkoutId, Object data, CheckoutSaga.Reply reply) {}
