@@ -1,18 +1,23 @@
 package till.platform;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import till.contracts.inventory.ReserveStock;
+import till.contracts.ledger.RecordPayment;
 import till.platform.cloudevents.CloudEvent;
 import till.platform.cloudevents.InvalidMessageException;
 import till.platform.inbox.Inbox;
 import till.platform.kafka.InboundMessages;
+import till.platform.kafka.PollApplier;
 import till.platform.kafka.Topics;
 
 /** A minimal service on the platform, for testing the outbox, the relay, the inbox and the error policy. */
@@ -51,6 +56,57 @@ public class PlatformTestApplication {
             } finally {
                 messages.done();
             }
+        }
+    }
+
+    /**
+     * Applies RecordPayment commands a poll at a time through {@link PollApplier}: each applied payment is a row
+     * with the transaction that wrote it. A payment id starting with "flaky-" fails (as a lost connection would)
+     * the first time it is applied.
+     */
+    @Component
+    public static class PollRecordingListener {
+
+        static final String LISTENER_ID = "poll-recording";
+
+        public final Set<String> failedOnce = ConcurrentHashMap.newKeySet();
+        private final InboundMessages messages;
+        private final PollApplier poll;
+        private final JdbcClient jdbc;
+
+        PollRecordingListener(InboundMessages messages, PollApplier poll, JdbcClient jdbc) {
+            this.messages = messages;
+            this.poll = poll;
+            this.jdbc = jdbc;
+        }
+
+        @KafkaListener(
+                id = LISTENER_ID,
+                topics = Topics.LEDGER_COMMANDS,
+                groupId = "platform-test-poll",
+                batch = "true",
+                autoStartup = "false")
+        void on(List<ConsumerRecord<String, String>> records) {
+            poll.apply(
+                    records,
+                    event -> {
+                        if (!RecordPayment.TYPE.equals(event.type())) {
+                            throw new InvalidMessageException("unknown message type '" + event.type() + "'");
+                        }
+                        return messages.dataOfSubject(
+                                event, RecordPayment.class, RecordPayment::customerId, "customerId");
+                    },
+                    (event, payment) -> {
+                        jdbc.sql("""
+                                        INSERT INTO poll_applied (payment_id, customer_id, amount_minor, txid)
+                                        VALUES (?, ?, ?, txid_current())
+                                        """)
+                                .params(payment.paymentId(), payment.customerId(), payment.amountMinor())
+                                .update();
+                        if (payment.paymentId().startsWith("flaky-") && failedOnce.add(payment.paymentId())) {
+                            throw new IllegalStateException("the database went away (simulated for one record)");
+                        }
+                    });
         }
     }
 }
