@@ -1,0 +1,96 @@
+package till.testsupport;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+
+/**
+ * What Till promises about each service's code, checked on its compiled classes by a test in each service: feature
+ * packages without cycles, domain rules free of Spring, Kafka and JDBC, controllers that are only controllers, no
+ * service that uses another's code, and message contracts that depend on nothing but themselves and their checks.
+ */
+public final class ArchitectureRules {
+
+    private static final List<String> SERVICES = List.of("till.checkout", "till.inventory", "till.ledger");
+
+    private ArchitectureRules() {}
+
+    /**
+     * @param service the service's root package, e.g. {@code till.checkout}
+     * @param domainRules the classes that hold its domain rules as plain Java
+     */
+    public static void check(String service, Class<?>... domainRules) {
+        JavaClasses code = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(service, "till.contracts");
+
+        slices().matching(service + ".(*)..")
+                .should()
+                .beFreeOfCycles()
+                .because("a feature package that needs another is built on it, never the other way round too")
+                .check(code);
+
+        for (Class<?> rules : domainRules) {
+            classes()
+                    .that()
+                    .belongToAnyOf(rules)
+                    .should()
+                    .onlyDependOnClassesThat()
+                    .resideOutsideOfPackages(
+                            "org.springframework..",
+                            "org.apache.kafka..",
+                            "java.sql..",
+                            "javax.sql..",
+                            "org.postgresql..")
+                    .because("the domain rules are plain Java, unit-tested without a framework")
+                    .check(code);
+        }
+
+        classes()
+                .that()
+                .areAnnotatedWith("org.springframework.web.bind.annotation.RestController")
+                .should()
+                .haveSimpleNameEndingWith("Controller")
+                .andShould()
+                .notBePublic()
+                .because("a controller is the edge of its feature: only Spring calls it")
+                .check(code);
+        noClasses()
+                .that()
+                .areNotAnnotatedWith("org.springframework.web.bind.annotation.RestController")
+                .and()
+                .resideInAPackage(service + "..")
+                .should()
+                .haveSimpleNameEndingWith("Controller")
+                .check(code);
+
+        List<String> others = SERVICES.stream()
+                .filter(s -> !s.equals(service))
+                .map(s -> s + "..")
+                .toList();
+        noClasses()
+                .that()
+                .resideInAPackage(service + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(others.toArray(String[]::new))
+                .because("services talk over Kafka, never through each other's code")
+                .check(code);
+
+        // The contracts still take their field checks (Require, InvalidMessageException) from the platform's
+        // cloudevents package; a contracts module of their own is issue 15's.
+        classes()
+                .that()
+                .resideInAPackage("till.contracts..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "till.contracts..", "till.platform.cloudevents..", "org.jspecify..")
+                .because("other teams depend on the message records alone")
+                .check(code);
+    }
+}
