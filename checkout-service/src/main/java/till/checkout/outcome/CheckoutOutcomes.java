@@ -58,6 +58,7 @@ public class CheckoutOutcomes implements SmartLifecycle {
 
     private final AtomicInteger waiters = new AtomicInteger();
     private volatile boolean running;
+    private volatile boolean stopped;
     private volatile boolean listening;
     private volatile CountDownLatch stopping = new CountDownLatch(1);
     private Thread listener = new Thread(() -> {});
@@ -89,6 +90,10 @@ public class CheckoutOutcomes implements SmartLifecycle {
             return all;
         });
         decided.whenComplete((ignored, cancelled) -> forget(checkoutId, decided));
+        if (stopped) {
+            // Registered before start() is found by the first LISTEN's look-up; after stop() nothing would wake it.
+            decided.complete(null);
+        }
         return decided;
     }
 
@@ -111,6 +116,7 @@ public class CheckoutOutcomes implements SmartLifecycle {
     @Override
     public void start() {
         stopping = new CountDownLatch(1);
+        stopped = false;
         running = true;
         listener = Thread.ofPlatform().name("checkout-outcome-listen").daemon().start(this::listen);
     }
@@ -119,6 +125,7 @@ public class CheckoutOutcomes implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        stopped = true;
         stopping.countDown();
         try {
             listener.join(Duration.ofSeconds(5));
@@ -171,6 +178,7 @@ public class CheckoutOutcomes implements SmartLifecycle {
             statement.execute("LISTEN " + CHANNEL);
         }
         listening = true;
+        log.info("listening on {}: requests waiting for a checkout's outcome are woken when it is decided", CHANNEL);
         wakeDecidedWhileNotListening(connection);
         PGConnection notifications = connection.unwrap(PGConnection.class);
         while (running) {

@@ -225,6 +225,7 @@ class CheckoutController {
             throw e;
         }
         if (now.getStatusCode() != HttpStatus.ACCEPTED || wait.duration().isZero()) {
+            decided.cancel(false);
             answer.setResult(now);
             return answer;
         }
