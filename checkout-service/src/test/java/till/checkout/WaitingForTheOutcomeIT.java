@@ -193,6 +193,34 @@ class WaitingForTheOutcomeIT extends CheckoutHarness {
                 .isEqualTo(1);
     }
 
+    /** Decides the checkout as any instance's transaction would, by the row's status alone. */
+    private static void timeOutInTheDatabase(Connection connection, String checkoutId) throws Exception {
+        try (PreparedStatement decide = connection.prepareStatement(
+                "UPDATE checkouts SET status = 'REJECTED', reason = 'TIMED_OUT' WHERE checkout_id = ?::uuid")) {
+            decide.setString(1, checkoutId);
+            assertThat(decide.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    /** The waiter is woken by the database's NOTIFY on commit, not by this instance's saga code. */
+    @Test
+    void aDecisionCommittedElsewhereWakesTheWaitingRequest() throws Exception {
+        String id = startCheckout("grace", Map.of("vase-" + UUID.randomUUID(), 1));
+        double before = waiting();
+        CompletableFuture<Timed> read = inBackground(() -> get("/api/checkouts/" + id, prefer(25)));
+        await().atMost(PATIENCE).until(() -> waiting() > before);
+
+        try (Connection elsewhere = dataSource.getConnection()) {
+            elsewhere.setAutoCommit(true);
+            timeOutInTheDatabase(elsewhere, id);
+        }
+
+        Timed answer = answerOf(read);
+        assertThat(answer.response().status()).isEqualTo(200);
+        assertThat(answer.response().body().get("reason").asString()).isEqualTo("TIMED_OUT");
+        assertThat(answer.took()).isLessThan(Duration.ofSeconds(15));
+    }
+
     /**
      * The LISTEN connection is killed, and the checkout decided (by a commit this instance did not make) before it
      * is back: the decision was never notified here, and is found when the listener reconnects.
@@ -224,11 +252,7 @@ class WaitingForTheOutcomeIT extends CheckoutHarness {
                     assertThat(killed.getLong("killed")).isPositive();
                 }
             }
-            try (PreparedStatement decide = connection.prepareStatement(
-                    "UPDATE checkouts SET status = 'REJECTED', reason = 'TIMED_OUT' WHERE checkout_id = ?::uuid")) {
-                decide.setString(1, id);
-                assertThat(decide.executeUpdate()).isEqualTo(1);
-            }
+            timeOutInTheDatabase(connection, id);
             connection.commit();
         }
 
