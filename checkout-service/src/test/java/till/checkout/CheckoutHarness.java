@@ -31,6 +31,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import till.contracts.inventory.CommitStock;
+import till.contracts.inventory.ReserveStock;
+import till.contracts.inventory.StockCommitted;
+import till.contracts.inventory.StockReserved;
+import till.contracts.ledger.ChargePosted;
+import till.contracts.ledger.PostCharge;
 import till.platform.cloudevents.CloudEvent;
 import till.platform.kafka.Topics;
 import till.testsupport.TestInfrastructure;
@@ -130,18 +136,29 @@ public abstract class CheckoutHarness {
     protected record Response(int status, JsonNode body, HttpResponse<String> raw) {}
 
     protected Response post(String path, Object body, String idempotencyKey) {
+        return post(path, body, idempotencyKey, Map.of());
+    }
+
+    protected Response post(String path, Object body, String idempotencyKey, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)));
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
+        headers.forEach(request::header);
         return send(request);
     }
 
     protected Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .GET());
+        return get(path, Map.of());
+    }
+
+    protected Response get(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .GET();
+        headers.forEach(request::header);
+        return send(request);
     }
 
     private Response send(HttpRequest.Builder request) {
@@ -174,6 +191,37 @@ public abstract class CheckoutHarness {
 
     protected JsonNode checkout(String checkoutId) {
         return get("/api/checkouts/" + checkoutId).body();
+    }
+
+    /**
+     * Answers every ReserveStock of the checkout at {@code price}, then the charge (which confirms it), then every
+     * commit, and waits until every line is committed.
+     */
+    protected void confirm(String checkoutId, Map<String, Integer> lines, long price) {
+        awaitSent(checkoutId, ReserveStock.TYPE, lines.size());
+        lines.forEach((product, quantity) ->
+                reply(checkoutId, StockReserved.TYPE, new StockReserved(checkoutId, product, quantity, price)));
+        JsonNode charge = awaitSent(checkoutId, PostCharge.TYPE, 1).getFirst();
+        reply(
+                checkoutId,
+                ChargePosted.TYPE,
+                new ChargePosted(
+                        checkoutId,
+                        charge.get("data").get("customerId").asString(),
+                        charge.get("data").get("amountMinor").asLong(),
+                        0L));
+        // The posted charge confirms the checkout before any commit is answered (ADR 5).
+        awaitStatus(checkoutId, "CONFIRMED");
+        awaitSent(checkoutId, CommitStock.TYPE, lines.size());
+        lines.forEach((product, quantity) ->
+                reply(checkoutId, StockCommitted.TYPE, new StockCommitted(checkoutId, product, quantity)));
+        await().atMost(PATIENCE)
+                .until(() -> jdbc.sql(
+                                        "SELECT count(*) FROM checkout_lines WHERE checkout_id = ? AND state = 'COMMITTED'")
+                                .param(UUID.fromString(checkoutId))
+                                .query(Long.class)
+                                .single()
+                        == lines.size());
     }
 
     protected JsonNode awaitStatus(String checkoutId, String status) {

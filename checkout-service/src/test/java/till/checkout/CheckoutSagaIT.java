@@ -50,36 +50,6 @@ class CheckoutSagaIT extends CheckoutHarness {
     @Autowired
     Refunds refunds;
 
-    /**
-     * Answers every ReserveStock of the checkout at {@code price}, then the charge (which confirms it before any
-     * commit is answered: ADR 5), then every commit, and waits until every line is committed.
-     */
-    private void confirm(String checkoutId, Map<String, Integer> lines, long price) {
-        awaitSent(checkoutId, ReserveStock.TYPE, lines.size());
-        lines.forEach((product, quantity) ->
-                reply(checkoutId, StockReserved.TYPE, new StockReserved(checkoutId, product, quantity, price)));
-        JsonNode charge = awaitSent(checkoutId, PostCharge.TYPE, 1).getFirst();
-        reply(
-                checkoutId,
-                ChargePosted.TYPE,
-                new ChargePosted(
-                        checkoutId,
-                        charge.get("data").get("customerId").asString(),
-                        charge.get("data").get("amountMinor").asLong(),
-                        0L));
-        awaitStatus(checkoutId, "CONFIRMED");
-        awaitSent(checkoutId, CommitStock.TYPE, lines.size());
-        lines.forEach((product, quantity) ->
-                reply(checkoutId, StockCommitted.TYPE, new StockCommitted(checkoutId, product, quantity)));
-        await().atMost(PATIENCE)
-                .until(() ->
-                        jdbc.sql("SELECT count(*) FROM checkout_lines WHERE checkout_id = ? AND state = 'COMMITTED'")
-                                        .param(UUID.fromString(checkoutId))
-                                        .query(Long.class)
-                                        .single()
-                                == lines.size());
-    }
-
     @Test
     void aCheckoutReservesEveryLineChargesTheTotalCommitsAndConfirms() {
         Map<String, Integer> lines =

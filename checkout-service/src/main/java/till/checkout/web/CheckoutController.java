@@ -12,7 +12,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -24,21 +27,32 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+import till.checkout.outcome.CheckoutOutcomes;
 import till.checkout.refund.RefundService;
 import till.checkout.refund.Refunds;
 import till.checkout.saga.Checkout;
 import till.checkout.saga.CheckoutSaga;
+import till.checkout.saga.CheckoutStatus;
 import till.checkout.saga.Checkouts;
 import till.checkout.timeline.Timeline;
 import till.platform.web.InvalidRequestException;
 import till.platform.web.ProblemDetails;
 
-/** {@code /api/checkouts}: start a checkout (202, then follow {@code Location}), read it, read its timeline. */
+/**
+ * {@code /api/checkouts}: start a checkout (202, then follow {@code Location}), read it, read its timeline.
+ *
+ * <p>A till that wants the outcome in the answer sends {@code Prefer: wait=N} (RFC 7240) on the POST or the GET:
+ * the request is then held, on no thread and no database connection, until the checkout is decided (200 with
+ * {@code Preference-Applied}) or N seconds pass (202, still PENDING).
+ */
 @RestController
 @RequestMapping("/api/checkouts")
 class CheckoutController {
 
     static final int MAX_LINES = 100;
+    static final String PREFER = "Prefer";
+    static final String PREFERENCE_APPLIED = "Preference-Applied";
 
     record LineRequest(
             @NotBlank String productId, @NotNull @Positive Integer quantity) {}
@@ -87,14 +101,21 @@ class CheckoutController {
     private final Timeline timeline;
     private final Refunds refunds;
     private final RefundService refundService;
+    private final CheckoutOutcomes outcomes;
 
     CheckoutController(
-            CheckoutSaga saga, Checkouts checkouts, Timeline timeline, Refunds refunds, RefundService refundService) {
+            CheckoutSaga saga,
+            Checkouts checkouts,
+            Timeline timeline,
+            Refunds refunds,
+            RefundService refundService,
+            CheckoutOutcomes outcomes) {
         this.refunds = refunds;
         this.refundService = refundService;
         this.saga = saga;
         this.checkouts = checkouts;
         this.timeline = timeline;
+        this.outcomes = outcomes;
     }
 
     /**
@@ -113,6 +134,22 @@ class CheckoutController {
         return ResponseEntity.accepted()
                 .location(URI.create("/api/checkouts/" + checkout.id()))
                 .body(CheckoutView.of(checkout, refunds.of(checkout.id())));
+    }
+
+    /**
+     * {@link #start}, then with {@code Prefer: wait=N} the answer waits for the outcome. A retry with the same
+     * Idempotency-Key waits on the same checkout; one that is decided already answers 200 at once.
+     */
+    @PostMapping(headers = PREFER)
+    DeferredResult<ResponseEntity<CheckoutView>> startAndWait(
+            @RequestHeader("Idempotency-Key") String idempotencyKey,
+            @RequestHeader(PREFER) List<String> prefer,
+            @Valid @RequestBody CheckoutRequest request) {
+        ResponseEntity<CheckoutView> started = start(idempotencyKey, request);
+        CheckoutView checkout = Objects.requireNonNull(started.getBody());
+        return PreferWait.from(prefer)
+                .map(wait -> answerWhenDecided(checkout.checkoutId(), wait, true))
+                .orElseGet(() -> answered(started));
     }
 
     /** Refund part or all of a CONFIRMED checkout; never more than was sold (409). */
@@ -151,12 +188,78 @@ class CheckoutController {
         return quantities;
     }
 
+    /** The checkout as it stands; its answer varies with {@code Prefer}, which a cache must know. */
     @GetMapping("/{checkoutId}")
     ResponseEntity<CheckoutView> get(@PathVariable UUID checkoutId) {
         return checkouts
                 .find(checkoutId)
-                .map(c -> ResponseEntity.ok(CheckoutView.of(c, refunds.of(checkoutId))))
+                .map(c -> ResponseEntity.ok().varyBy(PREFER).body(CheckoutView.of(c, refunds.of(checkoutId))))
                 .orElseGet(() -> ResponseEntity.notFound().build());
+    }
+
+    /** With {@code Prefer: wait=N}: 200 once the checkout is decided, 202 if it is still PENDING after N seconds. */
+    @GetMapping(path = "/{checkoutId}", headers = PREFER)
+    DeferredResult<ResponseEntity<CheckoutView>> getWhenDecided(
+            @PathVariable UUID checkoutId, @RequestHeader(PREFER) List<String> prefer) {
+        return PreferWait.from(prefer)
+                .map(wait -> answerWhenDecided(checkoutId, wait, false))
+                .orElseGet(() -> answered(get(checkoutId)));
+    }
+
+    /**
+     * Holds the request until the checkout is decided or the wait runs out, on no thread and no connection: the
+     * servlet thread goes back to the pool, and the database wakes the request ({@link CheckoutOutcomes}).
+     */
+    private DeferredResult<ResponseEntity<CheckoutView>> answerWhenDecided(
+            UUID checkoutId, PreferWait wait, boolean withLocation) {
+        DeferredResult<ResponseEntity<CheckoutView>> answer =
+                new DeferredResult<>(wait.duration().toMillis(), () -> answerNow(checkoutId, wait, withLocation));
+        // Registered before the checkout is read: a decision committed in between still wakes this request.
+        CompletableFuture<Void> decided = outcomes.whenDecided(checkoutId);
+        answer.onCompletion(() -> decided.cancel(false));
+        ResponseEntity<CheckoutView> now;
+        try {
+            now = answerNow(checkoutId, wait, withLocation);
+        } catch (RuntimeException e) {
+            decided.cancel(false);
+            throw e;
+        }
+        if (now.getStatusCode() != HttpStatus.ACCEPTED || wait.duration().isZero()) {
+            decided.cancel(false);
+            answer.setResult(now);
+            return answer;
+        }
+        decided.thenRun(() -> {
+            try {
+                answer.setResult(answerNow(checkoutId, wait, withLocation));
+            } catch (RuntimeException e) {
+                answer.setErrorResult(e);
+            }
+        });
+        return answer;
+    }
+
+    /** 200 if the checkout is decided, 202 while it is PENDING, 404 if there is no such checkout. */
+    private ResponseEntity<CheckoutView> answerNow(UUID checkoutId, PreferWait wait, boolean withLocation) {
+        Optional<Checkout> found = checkouts.find(checkoutId);
+        if (found.isEmpty()) {
+            return ResponseEntity.notFound().build();
+        }
+        Checkout checkout = found.get();
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(
+                        checkout.status() == CheckoutStatus.PENDING ? HttpStatus.ACCEPTED : HttpStatus.OK)
+                .header(PREFERENCE_APPLIED, wait.applied())
+                .varyBy(PREFER);
+        if (withLocation) {
+            answer.location(URI.create("/api/checkouts/" + checkoutId));
+        }
+        return answer.body(CheckoutView.of(checkout, refunds.of(checkoutId)));
+    }
+
+    private static <T> DeferredResult<T> answered(T answer) {
+        DeferredResult<T> result = new DeferredResult<>();
+        result.setResult(answer);
+        return result;
     }
 
     @GetMapping("/{checkoutId}/timeline")

@@ -19,19 +19,43 @@ public final class TillClient implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final JsonMapper json = JsonMapper.builder().build();
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     public Response get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+        return send(HttpRequest.newBuilder(URI.create(url)).GET(), TIMEOUT);
+    }
+
+    /**
+     * A GET with {@code Prefer: wait=N} (RFC 7240): checkout-service answers 200 as soon as the checkout is decided,
+     * or 202 still PENDING after N seconds.
+     */
+    public Response getWaiting(String url, int waitSeconds) {
+        return send(
+                HttpRequest.newBuilder(URI.create(url)).GET().header("Prefer", "wait=" + waitSeconds),
+                TIMEOUT.plusSeconds(waitSeconds));
     }
 
     public Response put(String url, Object body, Map<String, String> headers) {
-        return send(withHeaders(HttpRequest.newBuilder(URI.create(url)), headers)
-                .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
+        return send(
+                withHeaders(HttpRequest.newBuilder(URI.create(url)), headers)
+                        .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))),
+                TIMEOUT);
     }
 
     public Response post(String url, Object body, Map<String, String> headers) {
-        return send(withHeaders(HttpRequest.newBuilder(URI.create(url)), headers)
+        return send(posting(url, body, headers), TIMEOUT);
+    }
+
+    /** A POST with {@code Prefer: wait=N}: a checkout's answer carries its outcome if decided within N seconds. */
+    public Response postWaiting(String url, Object body, Map<String, String> headers, int waitSeconds) {
+        return send(
+                posting(url, body, headers).header("Prefer", "wait=" + waitSeconds), TIMEOUT.plusSeconds(waitSeconds));
+    }
+
+    private HttpRequest.Builder posting(String url, Object body, Map<String, String> headers) {
+        return withHeaders(HttpRequest.newBuilder(URI.create(url)), headers)
                 .POST(HttpRequest.BodyPublishers.ofString(
-                        body instanceof String raw ? raw : json.writeValueAsString(body))));
+                        body instanceof String raw ? raw : json.writeValueAsString(body)));
     }
 
     private static HttpRequest.Builder withHeaders(HttpRequest.Builder request, Map<String, String> headers) {
@@ -40,10 +64,10 @@ public final class TillClient implements AutoCloseable {
         return request;
     }
 
-    private Response send(HttpRequest.Builder request) {
+    private Response send(HttpRequest.Builder request, Duration timeout) {
         try {
             HttpResponse<String> response =
-                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                    http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body().isBlank() ? json.nullNode() : json.readTree(response.body());
             return new Response(response.statusCode(), body, response);
         } catch (IOException e) {
