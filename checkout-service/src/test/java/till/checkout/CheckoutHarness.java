@@ -216,12 +216,12 @@ public abstract class CheckoutHarness {
         lines.forEach((product, quantity) ->
                 reply(checkoutId, StockCommitted.TYPE, new StockCommitted(checkoutId, product, quantity)));
         await().atMost(PATIENCE)
-                .until(() -> jdbc.sql(
-                                        "SELECT count(*) FROM checkout_lines WHERE checkout_id = ? AND state = 'COMMITTED'")
-                                .param(UUID.fromString(checkoutId))
-                                .query(Long.class)
-                                .single()
-                        == lines.size());
+                .until(() ->
+                        jdbc.sql("SELECT count(*) FROM checkout_lines WHERE checkout_id = ? AND state = 'COMMITTED'")
+                                        .param(UUID.fromString(checkoutId))
+                                        .query(Long.class)
+                                        .single()
+                                == lines.size());
     }
 
     protected JsonNode awaitStatus(String checkoutId, String status) {
