@@ -20,12 +20,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.FileSystemUtils;
 import till.infra.bench.CheckoutSystem.Line;
 import till.infra.bench.Load.Sale;
+import till.infra.demo.TillClient;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
 
@@ -41,6 +42,10 @@ public final class CheckoutLatencyBench {
     private static final String HOT_PRODUCT = "hot";
     private static final long STOCK = 10_000_000;
     private static final long CREDIT = 1_000_000_000_000L;
+    private static final String A = "(a) 1 till, 1 line";
+    private static final String B = "(b) 16 tills, 2 lines/200";
+    private static final String C = "(c) 64 tills, 1 hot product";
+    private static final String D = "(d) open loop, 2 lines/200";
 
     /** What a run does; {@code rate} null: half the slower system's throughput with 16 tills. */
     record Options(
@@ -109,7 +114,7 @@ public final class CheckoutLatencyBench {
         deleteRecursively(work);
         Stack.Options stackOptions = new Stack.Options(root, work, false, 12, Duration.ofSeconds(30));
         try (Stack stack = Stack.start(stackOptions, line -> say(line));
-                BenchHttp http = new BenchHttp()) {
+                TillClient http = new TillClient()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop));
             new CheckoutLatencyBench(options).run(root, work, stack, http);
             say("stopping (logs in " + root.relativize(work.resolve("logs")) + ")");
@@ -117,7 +122,7 @@ public final class CheckoutLatencyBench {
         System.exit(0);
     }
 
-    private void run(Path root, Path work, Stack stack, BenchHttp http) {
+    private void run(Path root, Path work, Stack stack, TillClient http) {
         String checkoutJdbcUrl = stack.jdbcUrl(TillService.Name.CHECKOUT);
         String server = checkoutJdbcUrl.substring(0, checkoutJdbcUrl.lastIndexOf('/') + 1);
         long postmaster = postmasterPid(server + "postgres");
@@ -176,31 +181,25 @@ public final class CheckoutLatencyBench {
     private void measure(List<CheckoutSystem> systems, TillCheckouts till) {
         int n = options.checkouts();
         Duration limit = options.phaseLimit();
-        for (CheckoutSystem system : systems) {
-            phases.add(cpuOf(
-                    system,
-                    () -> Load.closed(system, "(a) 1 till, 1 line", 1, n, limit, CheckoutLatencyBench::oneLine)));
-        }
-        for (CheckoutSystem system : systems) {
-            phases.add(cpuOf(
-                    system,
-                    () -> Load.closed(
-                            system, "(b) 16 tills, 2 lines/200", 16, n, limit, CheckoutLatencyBench::twoLines)));
-        }
-        for (CheckoutSystem system : systems) {
-            phases.add(cpuOf(
-                    system,
-                    () -> Load.closed(system, "(c) 64 tills, 1 hot product", 64, n, limit, CheckoutLatencyBench::hot)));
-        }
+        each(
+                systems,
+                "(a) 1 till, 1 line",
+                (system, name) -> Load.closed(system, name, 1, n, limit, CheckoutLatencyBench::oneLine));
+        each(
+                systems,
+                "(b) 16 tills, 2 lines/200",
+                (system, name) -> Load.closed(system, name, 16, n, limit, CheckoutLatencyBench::twoLines));
+        each(
+                systems,
+                "(c) 64 tills, 1 hot product",
+                (system, name) -> Load.closed(system, name, 64, n, limit, CheckoutLatencyBench::hot));
         double rate = options.rate() != null ? options.rate() : half(phases.subList(2, 4));
         int count = (int) Math.max(1, Math.min(50_000, Math.round(rate * limit.toSeconds())));
-        for (CheckoutSystem system : systems) {
-            phases.add(cpuOf(
-                    system,
-                    () -> Load.open(
-                            system, "(d) open loop, 2 lines/200", rate, count, CheckoutLatencyBench::twoLines)));
-        }
-        notes.add(("open loop: %.0f sales/s (%s) for %d s, each timed from when it was due to be sent, not when it"
+        each(
+                systems,
+                "(d) open loop, 2 lines/200",
+                (system, name) -> Load.open(system, name, rate, count, CheckoutLatencyBench::twoLines));
+        notes.add(("open loop: %.1f sales/s (%s) for %d s, each timed from when it was due to be sent, not when it"
                         + " was: latency free of coordinated omission")
                 .formatted(
                         rate,
@@ -216,13 +215,17 @@ public final class CheckoutLatencyBench {
                 1, sixteenTills.stream().mapToDouble(Phase::perSecond).min().orElse(2) / 2);
     }
 
-    /** Runs a phase and charges it the CPU its system used from the start until its processes were quiet again. */
-    private Phase cpuOf(CheckoutSystem system, Supplier<Phase> phase) {
-        say("measuring " + system.name() + " ...");
-        double before = system.processes().coreMillis();
-        Phase done = phase.get();
-        double after = settle(system.processes());
-        return done.withCpu(after - before);
+    /**
+     * Runs the scenario on each system in turn, and charges each phase the CPU its system used from the phase's
+     * start until its processes were quiet again.
+     */
+    private void each(List<CheckoutSystem> systems, String scenario, BiFunction<CheckoutSystem, String, Phase> load) {
+        for (CheckoutSystem system : systems) {
+            say("measuring " + system.name() + ": " + scenario + " ...");
+            double before = system.processes().coreMillis();
+            Phase done = load.apply(system, scenario);
+            phases.add(done.withCpu(settle(system.processes()) - before));
+        }
     }
 
     /**
@@ -261,12 +264,12 @@ public final class CheckoutLatencyBench {
         for (int p = 0; p < PRODUCTS; p++) {
             String product = product(p);
             long price = 100 + p;
-            puts.add(() -> system.putProduct(product, price, STOCK));
+            puts.add(() -> system.catalogue().putProduct(product, price, STOCK));
         }
-        puts.add(() -> system.putProduct(HOT_PRODUCT, 250, STOCK));
+        puts.add(() -> system.catalogue().putProduct(HOT_PRODUCT, 250, STOCK));
         for (int c = 0; c < CUSTOMERS; c++) {
             String customer = customer(c);
-            puts.add(() -> system.putCustomer(customer, CREDIT));
+            puts.add(() -> system.catalogue().putCustomer(customer, CREDIT));
         }
         try (ExecutorService seeders = Executors.newFixedThreadPool(8)) {
             List<Future<?>> all = puts.stream().map(seeders::submit).collect(Collectors.toList());

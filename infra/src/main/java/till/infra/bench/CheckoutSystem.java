@@ -15,9 +15,7 @@ interface CheckoutSystem {
     /** "Till" or "sync": the table's row label. */
     String name();
 
-    void putProduct(String productId, long priceMinor, long onHand);
-
-    void putCustomer(String customerId, long creditLimitMinor);
+    Catalogue catalogue();
 
     /** Sells and returns once the outcome is final as the till sees it; throws when there is none. */
     Outcome checkout(String idempotencyKey, String customerId, List<Line> lines);

@@ -96,7 +96,7 @@ final class Load {
             }
             await(running, Duration.ofMinutes(2));
         }
-        return load.phase("%.0f/s open".formatted(rate), start);
+        return load.phase("%.1f/s open".formatted(rate), start);
     }
 
     private void sell(int i, long due) {

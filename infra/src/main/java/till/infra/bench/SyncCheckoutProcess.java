@@ -11,11 +11,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import till.infra.demo.TillClient;
+import till.infra.stack.ChildProcess;
 
 /**
  * The synchronous checkout service in a JVM of its own, with the same flags as Till's services, on a database
@@ -28,14 +28,12 @@ final class SyncCheckoutProcess implements AutoCloseable {
 
     private static final String DATABASE = "synccheckout";
 
-    private final Process process;
+    private final ChildProcess process;
     private final String url;
-    private final Path log;
 
-    private SyncCheckoutProcess(Process process, String url, Path log) {
+    private SyncCheckoutProcess(ChildProcess process, String url) {
         this.process = process;
         this.url = url;
-        this.log = log;
     }
 
     /**
@@ -43,31 +41,26 @@ final class SyncCheckoutProcess implements AutoCloseable {
      * the database: {@code jdbc:postgresql://host:port/}), then starts the service on a free loopback port and
      * waits until it is healthy.
      */
-    static SyncCheckoutProcess start(Path root, String server, Path log, BenchHttp http) {
+    static SyncCheckoutProcess start(Path root, String server, Path log, TillClient http) {
         createDatabase(server + "postgres");
         int port = freePort();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // The service exits when this JVM does, even when it is killed.
-        command.add("-Dtill.parent-pid=" + ProcessHandle.current().pid());
-        command.addAll(JVM_FLAGS);
-        command.addAll(List.of("-jar", executableJar(root).toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().put("SYNC_CHECKOUT_PORT", String.valueOf(port));
-        builder.environment().put("SYNC_CHECKOUT_JDBC_URL", server + DATABASE);
-        builder.environment().put("SYNC_CHECKOUT_DB_USER", DATABASE);
-        builder.environment().put("SYNC_CHECKOUT_DB_PASSWORD", DATABASE);
-        SyncCheckoutProcess service;
+        ChildProcess process = ChildProcess.startJava(
+                "sync-checkout",
+                JVM_FLAGS,
+                List.of("-jar", executableJar(root).toString()),
+                Map.of(
+                        "SYNC_CHECKOUT_PORT",
+                        String.valueOf(port),
+                        "SYNC_CHECKOUT_JDBC_URL",
+                        server + DATABASE,
+                        "SYNC_CHECKOUT_DB_USER",
+                        DATABASE,
+                        "SYNC_CHECKOUT_DB_PASSWORD",
+                        DATABASE),
+                log);
+        SyncCheckoutProcess service = new SyncCheckoutProcess(process, "http://127.0.0.1:" + port);
         try {
-            Files.createDirectories(log.getParent());
-            service = new SyncCheckoutProcess(builder.start(), "http://127.0.0.1:" + port, log);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start sync-checkout", e);
-        }
-        try {
-            service.awaitHealthy(http, Duration.ofMinutes(3));
+            process.awaitReady(() -> service.healthy(http), Duration.ofMinutes(3));
             return service;
         } catch (RuntimeException e) {
             service.close();
@@ -94,32 +87,12 @@ final class SyncCheckoutProcess implements AutoCloseable {
         }
     }
 
-    private void awaitHealthy(BenchHttp http, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(
-                        "sync-checkout exited with " + process.exitValue() + " before it was ready; see " + log);
-            }
-            if (healthy(http)) {
-                return;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for sync-checkout", e);
-            }
-        }
-        throw new IllegalStateException("sync-checkout was not healthy within " + timeout + "; see " + log);
-    }
-
-    private boolean healthy(BenchHttp http) {
+    private boolean healthy(TillClient http) {
         try {
-            BenchHttp.Answer answer = http.get(url + "/actuator/health", Map.of());
+            TillClient.Response answer = http.get(url + "/actuator/health");
             return answer.status() == 200
                     && "UP".equals(answer.body().path("status").asString(""));
-        } catch (IllegalStateException notYetListening) {
+        } catch (IllegalStateException notListeningYet) {
             return false;
         }
     }
@@ -143,17 +116,9 @@ final class SyncCheckoutProcess implements AutoCloseable {
         }
     }
 
-    /** TERM, and KILL if it has not stopped within 20 s. */
+    /** TERM, then KILL if it has not stopped within 20 s; safe to call twice. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        process.stop();
     }
 }

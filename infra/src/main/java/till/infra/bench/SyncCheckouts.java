@@ -2,9 +2,10 @@ package till.infra.bench;
 
 import java.util.List;
 import java.util.Map;
+import till.infra.demo.TillClient;
 
 /** The synchronous checkout: one {@code POST /api/sales}, and the answer is the outcome. */
-record SyncCheckouts(BenchHttp http, String url, Cpu.Processes processes) implements CheckoutSystem {
+record SyncCheckouts(TillClient http, String url, Cpu.Processes processes) implements CheckoutSystem {
 
     @Override
     public String name() {
@@ -12,26 +13,13 @@ record SyncCheckouts(BenchHttp http, String url, Cpu.Processes processes) implem
     }
 
     @Override
-    public void putProduct(String productId, long priceMinor, long onHand) {
-        BenchHttp.require(
-                http.put(
-                        url + "/api/products/" + productId,
-                        Map.of("name", "Bench " + productId, "priceMinor", priceMinor, "onHand", onHand)),
-                "sync: PUT product " + productId);
-    }
-
-    @Override
-    public void putCustomer(String customerId, long creditLimitMinor) {
-        BenchHttp.require(
-                http.put(
-                        url + "/api/customers/" + customerId,
-                        Map.of("name", "Bench " + customerId, "creditLimitMinor", creditLimitMinor)),
-                "sync: PUT customer " + customerId);
+    public Catalogue catalogue() {
+        return new Catalogue(http, url + "/api/products", url + "/api/customers");
     }
 
     @Override
     public Outcome checkout(String idempotencyKey, String customerId, List<Line> lines) {
-        BenchHttp.Answer answer = http.post(
+        TillClient.Response answer = http.post(
                 url + "/api/sales",
                 Map.of("customerId", customerId, "lines", lines),
                 Map.of("Idempotency-Key", idempotencyKey));

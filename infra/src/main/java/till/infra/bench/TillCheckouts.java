@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import till.infra.demo.TillClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -13,7 +14,7 @@ import tools.jackson.databind.JsonNode;
  * ignores Prefer) is followed by a 2 ms pause, so that polling does not spin.
  */
 record TillCheckouts(
-        BenchHttp http,
+        TillClient http,
         String checkoutUrl,
         String inventoryUrl,
         String ledgerUrl,
@@ -26,7 +27,7 @@ record TillCheckouts(
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final long AT_ONCE_NANOS = Duration.ofSeconds(1).toNanos();
 
-    TillCheckouts(BenchHttp http, String checkoutUrl, String inventoryUrl, String ledgerUrl, Cpu.Processes processes) {
+    TillCheckouts(TillClient http, String checkoutUrl, String inventoryUrl, String ledgerUrl, Cpu.Processes processes) {
         this(http, checkoutUrl, inventoryUrl, ledgerUrl, processes, new LongAdder(), new LongAdder());
     }
 
@@ -36,26 +37,13 @@ record TillCheckouts(
     }
 
     @Override
-    public void putProduct(String productId, long priceMinor, long onHand) {
-        BenchHttp.require(
-                http.put(
-                        inventoryUrl + "/api/products/" + productId,
-                        Map.of("name", "Bench " + productId, "priceMinor", priceMinor, "onHand", onHand)),
-                "Till: PUT product " + productId);
-    }
-
-    @Override
-    public void putCustomer(String customerId, long creditLimitMinor) {
-        BenchHttp.require(
-                http.put(
-                        ledgerUrl + "/api/customers/" + customerId,
-                        Map.of("name", "Bench " + customerId, "creditLimitMinor", creditLimitMinor)),
-                "Till: PUT customer " + customerId);
+    public Catalogue catalogue() {
+        return new Catalogue(http, inventoryUrl + "/api/products", ledgerUrl + "/api/customers");
     }
 
     @Override
     public Outcome checkout(String idempotencyKey, String customerId, List<Line> lines) {
-        BenchHttp.Answer posted = http.post(
+        TillClient.Response posted = http.post(
                 checkoutUrl + "/api/checkouts",
                 Map.of("customerId", customerId, "lines", lines),
                 Map.of("Idempotency-Key", idempotencyKey, "Prefer", "wait=30"));
@@ -84,7 +72,7 @@ record TillCheckouts(
         return "PENDING".equals(checkout.get("status").asString());
     }
 
-    private static JsonNode ok(BenchHttp.Answer answer, String what) {
+    private static JsonNode ok(TillClient.Response answer, String what) {
         if (answer.status() != 200 && answer.status() != 202) {
             throw new IllegalStateException(what + ": HTTP " + answer.status() + " " + answer.body());
         }

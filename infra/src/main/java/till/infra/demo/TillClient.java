@@ -23,6 +23,11 @@ public final class TillClient implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
+    public Response get(String url, Map<String, String> headers) {
+        return send(
+                withHeaders(HttpRequest.newBuilder(URI.create(url)), headers).GET());
+    }
+
     public Response put(String url, Object body, Map<String, String> headers) {
         return send(withHeaders(HttpRequest.newBuilder(URI.create(url)), headers)
                 .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
@@ -42,8 +47,9 @@ public final class TillClient implements AutoCloseable {
 
     private Response send(HttpRequest.Builder request) {
         try {
+            // Longer than the longest wait a request may ask the server for (Prefer: wait=30).
             HttpResponse<String> response =
-                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                    http.send(request.timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body().isBlank() ? json.nullNode() : json.readTree(response.body());
             return new Response(response.statusCode(), body, response);
         } catch (IOException e) {
