@@ -1,210 +1,440 @@
 package till.infra.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import till.contracts.checkout.CheckoutConfirmed;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.util.FileSystemUtils;
+import till.infra.bench.CheckoutSystem.Line;
+import till.infra.bench.Load.Sale;
 import till.infra.demo.TillClient;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
-import till.platform.kafka.Topics;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code ./run bench checkout}: time from {@code POST /api/checkouts} to its CheckoutConfirmed on
- * {@code checkout.events}, for checkouts one at a time (the baseline: the saga's own latency on an idle stack)
- * and for 1,000 checkouts from 16 tills at once, in the same run on the same stack.
+ * {@code ./run bench checkout}: Till beside the synchronous checkout it replaces, in one run on one machine. Both
+ * are seeded alike, warmed up alike, then driven by the same sales from the same number of tills, one system at a
+ * time so that the PostgreSQL they share works for one of them in each phase. Prints one table.
  */
 public final class CheckoutLatencyBench {
 
-    record Run(String name, int checkouts, int inFlight, List<Long> micros, double seconds) {
+    private static final int PRODUCTS = 200;
+    private static final int CUSTOMERS = 500;
+    private static final String HOT_PRODUCT = "hot";
+    private static final long STOCK = 10_000_000;
+    private static final long CREDIT = 1_000_000_000_000L;
+    private static final String A = "(a) 1 till, 1 line";
+    private static final String B = "(b) 16 tills, 2 lines/200";
+    private static final String C = "(c) 64 tills, 1 hot product";
+    private static final String D = "(d) open loop, 2 lines/200";
 
-        long percentile(double p) {
-            List<Long> sorted = new ArrayList<>(micros);
-            Collections.sort(sorted);
-            return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p / 100.0 * sorted.size()) - 1));
-        }
+    /** What a run does; {@code rate} null: half the slower system's throughput with 16 tills. */
+    record Options(
+            int checkouts,
+            int warmup,
+            Duration phaseLimit,
+            @Nullable Double rate) {
 
-        String row() {
-            return "  %-28s %9d %9d %8.1f %8.1f %8.1f %12.1f"
-                    .formatted(
-                            name,
-                            checkouts,
-                            inFlight,
-                            percentile(50) / 1000.0,
-                            percentile(99) / 1000.0,
-                            percentile(100) / 1000.0,
-                            checkouts / seconds);
+        static final String USAGE =
+                "usage: ./run bench checkout [--checkouts N] [--warmup N] [--seconds S] [--rate R]\n"
+                        + "  --checkouts N  sales per scenario and system (default 2000), within S seconds\n"
+                        + "  --warmup N     unmeasured sales per system first (default 2000), within 3 S seconds\n"
+                        + "  --seconds S    time limit of each measured phase, and the open loop's length (default 20)\n"
+                        + "  --rate R       the open loop's sales per second (default: half the slower system's"
+                        + " throughput from 16 tills)";
+
+        static Options parse(String[] args) {
+            Options options = new Options(2_000, 2_000, Duration.ofSeconds(20), null);
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                String value = args[i + 1];
+                options = switch (args[i]) {
+                    case "--checkouts" ->
+                        new Options(Integer.parseInt(value), options.warmup, options.phaseLimit, options.rate);
+                    case "--warmup" ->
+                        new Options(options.checkouts, Integer.parseInt(value), options.phaseLimit, options.rate);
+                    case "--seconds" ->
+                        new Options(
+                                options.checkouts,
+                                options.warmup,
+                                Duration.ofSeconds(Long.parseLong(value)),
+                                options.rate);
+                    case "--rate" ->
+                        new Options(options.checkouts, options.warmup, options.phaseLimit, Double.parseDouble(value));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+                };
+            }
+            if (args.length % 2 != 0) {
+                throw new IllegalArgumentException("every option takes a value\n" + USAGE);
+            }
+            return options;
         }
     }
 
-    private final TillClient client;
-    private final String checkoutUrl;
-    private final Map<String, CompletableFuture<Long>> confirmations = new ConcurrentHashMap<>();
-    private final List<String> products = new ArrayList<>();
-    private final List<String> customers = new ArrayList<>();
+    private final Options options;
+    private final List<Phase> phases = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final Map<Cpu.Processes, Double> idleShares = new HashMap<>();
 
-    private CheckoutLatencyBench(TillClient client, String checkoutUrl) {
-        this.client = client;
-        this.checkoutUrl = checkoutUrl;
+    private CheckoutLatencyBench(Options options) {
+        this.options = options;
     }
 
-    public static void main(String[] args) throws Exception {
-        int checkouts = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         Path root =
                 Path.of(System.getProperty("till.root", ".")).toAbsolutePath().normalize();
-        Stack.Options options =
-                new Stack.Options(root, root.resolve(".stack/bench"), false, 12, Duration.ofSeconds(30));
-        try (Stack stack = Stack.start(options, line -> System.out.println("till: " + line));
-                TillClient client = new TillClient()) {
+        // A stack of its own, thrown away: never the people's .stack/.
+        Path work = root.resolve("infra/target/checkout-bench");
+        deleteRecursively(work);
+        Stack.Options stackOptions = new Stack.Options(root, work, false, 12, Duration.ofSeconds(30));
+        try (Stack stack = Stack.start(stackOptions, line -> say(line));
+                TillClient http = new TillClient()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop));
-            CheckoutLatencyBench bench = new CheckoutLatencyBench(
-                    client, stack.service(TillService.Name.CHECKOUT).url());
-            bench.setUp(
-                    stack.service(TillService.Name.INVENTORY).url(),
-                    stack.service(TillService.Name.LEDGER).url());
-            Thread listener = bench.listen(stack.kafkaBootstrapServers());
-            bench.run("warm-up (not counted)", 100, 8);
-            Run baseline = bench.run("baseline: one at a time", 100, 1);
-            Run load = bench.run("load: 16 tills at once", checkouts, 16);
-            listener.interrupt();
-            System.out.println();
-            System.out.println("Checkout latency: POST /api/checkouts to CheckoutConfirmed on checkout.events");
-            System.out.println("  (embedded stack on this machine: 3 service JVMs, 1 broker, 1 PostgreSQL)");
-            System.out.println("  %-28s %9s %9s %8s %8s %8s %12s"
-                    .formatted("run", "checkouts", "in flight", "p50 ms", "p99 ms", "max ms", "checkouts/s"));
-            System.out.println(baseline.row());
-            System.out.println(load.row());
-            System.out.printf(
-                    "  under load: p50 %.1fx and p99 %.1fx the one-at-a-time latency, %.1fx the throughput%n%n",
-                    (double) load.percentile(50) / baseline.percentile(50),
-                    (double) load.percentile(99) / baseline.percentile(99),
-                    (load.checkouts() / load.seconds()) / (baseline.checkouts() / baseline.seconds()));
+            new CheckoutLatencyBench(options).run(root, work, stack, http);
+            say("stopping (logs in " + root.relativize(work.resolve("logs")) + ")");
         }
         System.exit(0);
     }
 
-    private void setUp(String inventoryUrl, String ledgerUrl) {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        for (int i = 0; i < 50; i++) {
-            String product = "bench-" + run + "-" + i;
-            require(client.put(
-                    inventoryUrl + "/api/products/" + product,
-                    Map.of("name", "Bench product " + i, "priceMinor", 100, "onHand", 1_000_000),
-                    Map.of()));
-            products.add(product);
-            String customer = "bench-customer-" + run + "-" + i;
-            require(client.put(
-                    ledgerUrl + "/api/customers/" + customer,
-                    Map.of("name", "Bench customer " + i, "creditLimitMinor", 1_000_000_000L),
-                    Map.of()));
-            customers.add(customer);
+    private void run(Path root, Path work, Stack stack, TillClient http) {
+        String checkoutJdbcUrl = stack.jdbcUrl(TillService.Name.CHECKOUT);
+        String server = checkoutJdbcUrl.substring(0, checkoutJdbcUrl.lastIndexOf('/') + 1);
+        long postmaster = postmasterPid(server + "postgres");
+        // Till's JVMs are this JVM's children so far: the three services and the broker.
+        Set<Long> tillJvms = ProcessHandle.current()
+                .children()
+                .filter(p -> p.info().command().orElse("").endsWith("/java"))
+                .map(ProcessHandle::pid)
+                .collect(Collectors.toSet());
+        if (tillJvms.size() < 4) {
+            throw new IllegalStateException("expected at least 4 JVMs (3 services, 1 broker), found " + tillJvms);
+        }
+        notes.add("Till's CPU is counted over %d JVMs (the services and the broker) and PostgreSQL; sync's over 1 JVM"
+                        .formatted(tillJvms.size())
+                + " and PostgreSQL");
+        say("starting sync-checkout on the same PostgreSQL ...");
+        try (SyncCheckoutProcess syncProcess =
+                SyncCheckoutProcess.start(root, server, work.resolve("logs/sync-checkout.log"), http)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(syncProcess::close));
+            SyncCheckouts sync = new SyncCheckouts(
+                    http, syncProcess.url(), new Cpu.Processes(Set.of(syncProcess.pid()), postmaster));
+            TillCheckouts till = new TillCheckouts(
+                    http,
+                    stack.service(TillService.Name.CHECKOUT).url(),
+                    stack.service(TillService.Name.INVENTORY).url(),
+                    stack.service(TillService.Name.LEDGER).url(),
+                    new Cpu.Processes(tillJvms, postmaster));
+            List<CheckoutSystem> systems = List.of(sync, till);
+            for (CheckoutSystem system : systems) {
+                say("seeding " + system.name() + ": " + (PRODUCTS + 1) + " products, " + CUSTOMERS + " customers ...");
+                seed(system);
+            }
+            warmUp(systems);
+            measure(systems, till);
+        }
+        print();
+    }
+
+    private void warmUp(List<CheckoutSystem> systems) {
+        Duration limit = options.phaseLimit().multipliedBy(3);
+        List<String> done = new ArrayList<>();
+        for (CheckoutSystem system : systems) {
+            say("warming up " + system.name() + " ...");
+            Phase warm = Load.closed(system, "warm-up", 16, options.warmup(), limit, CheckoutLatencyBench::mixed);
+            done.add("%s %d in %.0f s".formatted(system.name(), warm.checkouts(), warm.seconds()));
+            settle(system.processes());
+        }
+        notes.add(("warm-up, not counted: up to %d sales per system from 16 tills (1 in 4 on the hot product, the"
+                        + " rest with one or two lines over %d products), at most %d s each: %s")
+                .formatted(options.warmup(), PRODUCTS, limit.toSeconds(), String.join(", ", done)));
+        List<String> idle = new ArrayList<>();
+        for (CheckoutSystem system : systems) {
+            idle.add("%s %.0f%%".formatted(system.name(), idleShare(system.processes()) * 100));
+        }
+        notes.add("idle: the processes counted for each system use, of one core, at rest: " + String.join(", ", idle)
+                + " (included in the CPU per checkout, as it would be in a shop)");
+    }
+
+    private void measure(List<CheckoutSystem> systems, TillCheckouts till) {
+        int n = options.checkouts();
+        Duration limit = options.phaseLimit();
+        each(
+                systems,
+                "(a) 1 till, 1 line",
+                (system, name) -> Load.closed(system, name, 1, n, limit, CheckoutLatencyBench::oneLine));
+        String sixteenTills = "(b) 16 tills, 2 lines/200";
+        each(
+                systems,
+                sixteenTills,
+                (system, name) -> Load.closed(system, name, 16, n, limit, CheckoutLatencyBench::twoLines));
+        each(
+                systems,
+                "(c) 64 tills, 1 hot product",
+                (system, name) -> Load.closed(system, name, 64, n, limit, CheckoutLatencyBench::hot));
+        double rate = options.rate() != null ? options.rate() : halfTheSlowerThroughput(sixteenTills);
+        int count = (int) Math.max(1, Math.min(50_000, Math.round(rate * limit.toSeconds())));
+        each(
+                systems,
+                "(d) open loop, 2 lines/200",
+                (system, name) -> Load.open(system, name, rate, count, CheckoutLatencyBench::twoLines));
+        notes.add(("open loop: %.1f sales/s (%s) for %d s, each timed from when it was due to be sent, not when it"
+                        + " was: latency free of coordinated omission")
+                .formatted(
+                        rate,
+                        options.rate() != null ? "--rate" : "half the slower system's (b) throughput",
+                        limit.toSeconds()));
+        notes.add(("Till, warm-up included: %d checkouts answered final by the POST itself (Prefer: wait honoured),"
+                        + " %d GETs for the others")
+                .formatted(till.answeredByPost().sum(), till.gets().sum()));
+    }
+
+    /** At least one sale a second. */
+    private double halfTheSlowerThroughput(String scenario) {
+        return Math.max(
+                1,
+                phases.stream()
+                                .filter(p -> p.scenario().equals(scenario))
+                                .mapToDouble(Phase::perSecond)
+                                .min()
+                                .orElseThrow()
+                        / 2);
+    }
+
+    /**
+     * Runs the scenario on each system in turn, and charges each phase the CPU its system used from the phase's
+     * start until its processes were quiet again.
+     */
+    private void each(List<CheckoutSystem> systems, String scenario, BiFunction<CheckoutSystem, String, Phase> load) {
+        for (CheckoutSystem system : systems) {
+            say("measuring " + system.name() + ": " + scenario + " ...");
+            double before = system.processes().coreMillis();
+            Phase done = load.apply(system, scenario);
+            phases.add(done.withCpu(settle(system.processes()) - before));
         }
     }
 
-    /** Completes each checkout's future when its CheckoutConfirmed arrives, from a consumer at the topic's end. */
-    private Thread listen(String bootstrapServers) throws InterruptedException {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
-        JsonMapper json = JsonMapper.builder().build();
-        CompletableFuture<Void> assigned = new CompletableFuture<>();
-        Thread thread = Thread.ofPlatform().daemon().name("bench-events").start(() -> {
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-                List<TopicPartition> partitions = consumer.partitionsFor(Topics.CHECKOUT_EVENTS).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition()))
-                        .toList();
-                consumer.assign(partitions);
-                consumer.seekToEnd(partitions);
-                partitions.forEach(consumer::position);
-                assigned.complete(null);
-                while (!Thread.currentThread().isInterrupted()) {
-                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-                        long now = System.nanoTime();
-                        JsonNode event = json.readTree(record.value());
-                        if (CheckoutConfirmed.TYPE.equals(event.get("type").asString())) {
-                            confirmations
-                                    .computeIfAbsent(record.key(), k -> new CompletableFuture<>())
-                                    .complete(now);
-                        }
-                    }
-                }
-            } catch (org.apache.kafka.common.errors.InterruptException e) {
-                Thread.currentThread().interrupt();
+    /**
+     * Waits (15 s at most) until the system's processes use less than a tenth of a core more than at rest, so work
+     * left over from a phase (Till commits reservations after CONFIRMED) is charged to it and not to the next.
+     */
+    private double settle(Cpu.Processes processes) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        double last = processes.coreMillis();
+        while (System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(500));
+            double now = processes.coreMillis();
+            if (now - last < 50 + idleCoreMillisPerHalfSecond(processes)) {
+                return now;
             }
-        });
-        try {
-            assigned.get(30, TimeUnit.SECONDS);
+            last = now;
+        }
+        return last;
+    }
+
+    private double idleCoreMillisPerHalfSecond(Cpu.Processes processes) {
+        return idleShares.getOrDefault(processes, 0.0) * 500;
+    }
+
+    /** The share of one core these processes use over 2 s at rest. */
+    private double idleShare(Cpu.Processes processes) {
+        double before = processes.coreMillis();
+        sleep(Duration.ofSeconds(2));
+        double share = (processes.coreMillis() - before) / 2_000;
+        idleShares.put(processes, share);
+        return share;
+    }
+
+    private static void seed(CheckoutSystem system) {
+        List<Runnable> puts = new ArrayList<>();
+        for (int p = 0; p < PRODUCTS; p++) {
+            String product = product(p);
+            long price = 100 + p;
+            puts.add(() -> system.catalogue().putProduct(product, price, STOCK));
+        }
+        puts.add(() -> system.catalogue().putProduct(HOT_PRODUCT, 250, STOCK));
+        for (int c = 0; c < CUSTOMERS; c++) {
+            String customer = customer(c);
+            puts.add(() -> system.catalogue().putCustomer(customer, CREDIT));
+        }
+        try (ExecutorService seeders = Executors.newFixedThreadPool(8)) {
+            List<Future<?>> all = puts.stream().map(seeders::submit).collect(Collectors.toList());
+            for (Future<?> put : all) {
+                put.get(60, TimeUnit.SECONDS);
+            }
         } catch (Exception e) {
-            throw new IllegalStateException("could not read checkout.events", e);
+            throw new IllegalStateException("seeding " + system.name() + " failed", e);
         }
-        return thread;
     }
 
-    private Run run(String name, int checkouts, int inFlight) throws Exception {
-        List<Long> micros = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger next = new AtomicInteger();
-        long start = System.nanoTime();
-        try (ExecutorService tills = Executors.newFixedThreadPool(inFlight)) {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < inFlight; t++) {
-                done.add(tills.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < checkouts; i = next.getAndIncrement()) {
-                        micros.add(oneCheckout(i));
-                    }
-                    return null;
-                }));
+    private static Sale oneLine(int i) {
+        SplittableRandom random = new SplittableRandom(i);
+        return new Sale(customer(random.nextInt(CUSTOMERS)), List.of(new Line(product(random.nextInt(PRODUCTS)), 1)));
+    }
+
+    /** Two different products out of 200. */
+    private static Sale twoLines(int i) {
+        SplittableRandom random = new SplittableRandom(1_000_000L + i);
+        int first = random.nextInt(PRODUCTS);
+        int second = (first + 1 + random.nextInt(PRODUCTS - 1)) % PRODUCTS;
+        return new Sale(
+                customer(random.nextInt(CUSTOMERS)),
+                List.of(new Line(product(first), 1), new Line(product(second), 1)));
+    }
+
+    private static Sale hot(int i) {
+        SplittableRandom random = new SplittableRandom(2_000_000L + i);
+        return new Sale(customer(random.nextInt(CUSTOMERS)), List.of(new Line(HOT_PRODUCT, 1)));
+    }
+
+    private static Sale mixed(int i) {
+        return switch (i % 4) {
+            case 0 -> hot(i);
+            case 1 -> oneLine(i);
+            default -> twoLines(i);
+        };
+    }
+
+    private static String product(int p) {
+        return "p-%03d".formatted(p);
+    }
+
+    private static String customer(int c) {
+        return "c-%03d".formatted(c);
+    }
+
+    private void print() {
+        List<String> lines = new ArrayList<>();
+        lines.add("");
+        lines.add("Checkout: Till (3 service JVMs, 1 Kafka broker, PostgreSQL) beside the synchronous checkout in one"
+                + " PostgreSQL transaction (1 JVM, the same PostgreSQL)");
+        lines.add("  done = CONFIRMED or REJECTED as the till sees it; Till: POST with Prefer: wait=30, then GET"
+                + " with Prefer: wait=30 until final");
+        lines.add("  CPU = core-ms used by the system's JVMs and by PostgreSQL (postmaster and its children) from the"
+                + " phase's start until they were quiet again, per confirmed checkout; not the benchmark client");
+        notes.forEach(note -> lines.add("  " + note));
+        lines.add("  machine: %d cores; options: --checkouts %d --warmup %d --seconds %d%s"
+                .formatted(
+                        Runtime.getRuntime().availableProcessors(),
+                        options.checkouts(),
+                        options.warmup(),
+                        options.phaseLimit().toSeconds(),
+                        options.rate() == null ? "" : " --rate " + options.rate()));
+        String header = "  %-28s %-9s %10s %9s %9s %8s %6s %9s %9s %9s %10s %12s";
+        String row = "  %-28s %-9s %10s %9d %9d %8d %6d %9.1f %9.1f %9.1f %10.1f %12.2f";
+        String ratio = "  %-28s %-9s %10s %9s %9s %8s %6s %9s %9s %9s %10s %12s";
+        lines.add(header.formatted(
+                "scenario",
+                "system",
+                "clients",
+                "checkouts",
+                "confirmed",
+                "rejected",
+                "failed",
+                "p50 ms",
+                "p99 ms",
+                "max ms",
+                "per s",
+                "CPU ms/conf"));
+        for (int i = 0; i + 1 < phases.size(); i += 2) {
+            Phase sync = phases.get(i);
+            Phase till = phases.get(i + 1);
+            for (Phase p : List.of(sync, till)) {
+                lines.add(row.formatted(
+                        p.scenario(),
+                        p.system(),
+                        p.clients(),
+                        p.checkouts(),
+                        p.confirmed(),
+                        p.rejected(),
+                        p.failed(),
+                        p.percentileMillis(50),
+                        p.percentileMillis(99),
+                        p.percentileMillis(100),
+                        p.perSecond(),
+                        p.cpuPerConfirmed()));
             }
-            for (Future<?> f : done) {
-                f.get(10, TimeUnit.MINUTES);
-            }
+            lines.add(ratio.formatted(
+                    "",
+                    "Till/sync",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    times(till.percentileMillis(50), sync.percentileMillis(50)),
+                    times(till.percentileMillis(99), sync.percentileMillis(99)),
+                    times(till.percentileMillis(100), sync.percentileMillis(100)),
+                    times(till.perSecond(), sync.perSecond()),
+                    times(till.cpuPerConfirmed(), sync.cpuPerConfirmed())));
         }
-        return new Run(name, checkouts, inFlight, List.copyOf(micros), (System.nanoTime() - start) / 1e9);
+        lines.add("");
+        lines.forEach(System.out::println);
     }
 
-    private long oneCheckout(int i) throws Exception {
-        long posted = System.nanoTime();
-        TillClient.Response response = client.post(
-                checkoutUrl + "/api/checkouts",
-                Map.of(
-                        "customerId",
-                        customers.get(i % customers.size()),
-                        "lines",
-                        List.of(Map.of("productId", products.get(i % products.size()), "quantity", 1))),
-                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
-        require(response);
-        String id = response.body().get("checkoutId").asString();
-        long confirmed = confirmations
-                .computeIfAbsent(id, k -> new CompletableFuture<>())
-                .get(60, TimeUnit.SECONDS);
-        confirmations.remove(id);
-        return (confirmed - posted) / 1_000;
+    private static String times(double till, double sync) {
+        return "%.2fx".formatted(till / sync);
     }
 
-    private static void require(TillClient.Response response) {
-        if (response.status() >= 300) {
-            throw new IllegalStateException("HTTP " + response.status() + ": " + response.body());
+    private static long postmasterPid(String superuserJdbcUrl) {
+        try (Connection c = DriverManager.getConnection(superuserJdbcUrl, "postgres", "postgres");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT current_setting('data_directory')")) {
+            rs.next();
+            // postmaster.pid's first line is the postmaster's pid.
+            return Long.parseLong(Files.readAllLines(Path.of(rs.getString(1), "postmaster.pid"))
+                    .getFirst()
+                    .trim());
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not ask PostgreSQL for its data directory", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read postmaster.pid", e);
         }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try {
+            FileSystemUtils.deleteRecursively(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not clear " + dir, e);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println("bench: " + line);
     }
 }

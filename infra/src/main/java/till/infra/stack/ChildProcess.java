@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  * period) when the stack stops. Children also watch the stack's pid ({@code till.parent-pid}) and exit when it
  * is gone, so even a killed stack leaves no JVM behind.
  */
-final class ChildProcess {
+public final class ChildProcess {
 
     private final String name;
     private final Process process;
@@ -29,7 +29,7 @@ final class ChildProcess {
         this.log = log;
     }
 
-    static ChildProcess startJava(
+    public static ChildProcess startJava(
             String name, List<String> jvmArgs, List<String> args, Map<String, String> env, Path log) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -49,7 +49,7 @@ final class ChildProcess {
     }
 
     /** Waits until {@code ready} holds, failing fast (with the log's tail) if the process dies first. */
-    void awaitReady(BooleanSupplier ready, Duration timeout) {
+    public void awaitReady(BooleanSupplier ready, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -92,7 +92,7 @@ final class ChildProcess {
         return name;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -110,7 +110,7 @@ final class ChildProcess {
         }
     }
 
-    void stop() {
+    public void stop() {
         if (!process.isAlive()) {
             return;
         }

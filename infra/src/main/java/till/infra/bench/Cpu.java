@@ -1,0 +1,95 @@
+package till.infra.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * CPU time from {@code /proc/<pid>/stat}, in core-milliseconds: what a set of JVMs and one PostgreSQL (its
+ * postmaster and every process whose parent it is) have used so far. Two readings around a phase give what the
+ * phase cost those processes, on every core, whether or not they were busy on the benchmark's behalf.
+ */
+final class Cpu {
+
+    /** utime, stime, cutime and cstime count clock ticks of {@code sysconf(_SC_CLK_TCK)}: 100 on Linux. */
+    private static final double MILLIS_PER_TICK = 1000.0 / 100;
+
+    private Cpu() {}
+
+    /** The processes whose CPU is one system's: its JVMs and the PostgreSQL it shares with the other. */
+    record Processes(Set<Long> jvms, long postmaster) {
+
+        /** Core-milliseconds used so far by these JVMs and by PostgreSQL. */
+        double coreMillis() {
+            long ticks = 0;
+            for (long pid : jvms) {
+                ticks += stat(pid).map(Stat::ownTicks).orElse(0L);
+            }
+            return (ticks + postgresTicks(postmaster)) * MILLIS_PER_TICK;
+        }
+    }
+
+    /** The fields of {@code /proc/<pid>/stat} that matter here. */
+    private record Stat(long ppid, long utime, long stime, long cutime, long cstime) {
+
+        long ownTicks() {
+            return utime + stime;
+        }
+    }
+
+    /**
+     * The postmaster's own ticks and its reaped children's (cutime, cstime: backends and workers that exited),
+     * plus every live child's: a backend that exits during a phase moves from one sum to the other.
+     */
+    private static long postgresTicks(long postmaster) {
+        Stat main = stat(postmaster)
+                .orElseThrow(() -> new IllegalStateException("PostgreSQL's postmaster " + postmaster + " is gone"));
+        long ticks = main.ownTicks() + main.cutime() + main.cstime();
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            List<Long> pids = processes
+                    .map(p -> p.getFileName().toString())
+                    .filter(name -> name.chars().allMatch(Character::isDigit))
+                    .map(Long::parseLong)
+                    .toList();
+            for (long pid : pids) {
+                ticks += stat(pid)
+                        .filter(s -> s.ppid() == postmaster)
+                        .map(Stat::ownTicks)
+                        .orElse(0L);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ticks;
+    }
+
+    /** Empty when the process is gone. The command name may hold spaces and parentheses: fields follow the last ')'. */
+    private static Optional<Stat> stat(long pid) {
+        String line;
+        try {
+            line = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            // A process that exits while it is read answers ESRCH: it is gone.
+            if (!Files.exists(Path.of("/proc", String.valueOf(pid)))) {
+                return Optional.empty();
+            }
+            throw new UncheckedIOException(e);
+        }
+        // From field 3 (state) on: ppid is field 4, utime 14, stime 15, cutime 16, cstime 17 (proc(5)).
+        String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+        return Optional.of(new Stat(
+                Long.parseLong(f[1]),
+                Long.parseLong(f[11]),
+                Long.parseLong(f[12]),
+                Long.parseLong(f[13]),
+                Long.parseLong(f[14])));
+    }
+}

@@ -1,0 +1,91 @@
+package till.infra.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import till.infra.demo.TillClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Till, as a till uses it: {@code POST /api/checkouts} with {@code Prefer: wait=30}, which answers 200 with the
+ * final checkout when the server waits for it, or 202 PENDING; then {@code GET /api/checkouts/{id}}, also with
+ * {@code Prefer: wait=30}, until CONFIRMED or REJECTED. Only a GET that answers PENDING at once (a server that
+ * ignores Prefer) is followed by a 2 ms pause, so that polling does not spin.
+ */
+record TillCheckouts(
+        TillClient http,
+        String checkoutUrl,
+        String inventoryUrl,
+        String ledgerUrl,
+        Cpu.Processes processes,
+        LongAdder answeredByPost,
+        LongAdder gets)
+        implements CheckoutSystem {
+
+    private static final int WAIT_SECONDS = 30;
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final long AT_ONCE_NANOS = Duration.ofSeconds(1).toNanos();
+
+    TillCheckouts(TillClient http, String checkoutUrl, String inventoryUrl, String ledgerUrl, Cpu.Processes processes) {
+        this(http, checkoutUrl, inventoryUrl, ledgerUrl, processes, new LongAdder(), new LongAdder());
+    }
+
+    @Override
+    public String name() {
+        return "Till";
+    }
+
+    @Override
+    public Catalogue catalogue() {
+        return new Catalogue(http, inventoryUrl + "/api/products", ledgerUrl + "/api/customers");
+    }
+
+    @Override
+    public Outcome checkout(String idempotencyKey, String customerId, List<Line> lines) {
+        TillClient.Response posted = http.postWaiting(
+                checkoutUrl + "/api/checkouts",
+                Map.of("customerId", customerId, "lines", lines),
+                Map.of("Idempotency-Key", idempotencyKey),
+                WAIT_SECONDS);
+        JsonNode checkout = ok(posted, "POST /api/checkouts");
+        if (!pending(checkout)) {
+            answeredByPost.increment();
+        }
+        String url =
+                checkoutUrl + "/api/checkouts/" + checkout.get("checkoutId").asString();
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (pending(checkout)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(url + " still PENDING after " + PATIENCE);
+            }
+            long asked = System.nanoTime();
+            checkout = ok(http.getWaiting(url, WAIT_SECONDS), "GET " + url);
+            gets.increment();
+            if (pending(checkout) && System.nanoTime() - asked < AT_ONCE_NANOS) {
+                pause();
+            }
+        }
+        return Outcome.valueOf(checkout.get("status").asString());
+    }
+
+    private static boolean pending(JsonNode checkout) {
+        return "PENDING".equals(checkout.get("status").asString());
+    }
+
+    private static JsonNode ok(TillClient.Response answer, String what) {
+        if (answer.status() != 200 && answer.status() != 202) {
+            throw new IllegalStateException(what + ": HTTP " + answer.status() + " " + answer.body());
+        }
+        return answer.body();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while polling a checkout", e);
+        }
+    }
+}
