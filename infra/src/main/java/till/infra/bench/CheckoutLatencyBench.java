@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -94,6 +95,13 @@ public final class CheckoutLatencyBench {
     private final List<String> notes = new ArrayList<>();
     private final Map<Cpu.Processes, Double> idleShares = new HashMap<>();
 
+    /**
+     * Set by {@code ./run bench checkout --profile}: every JVM records a flight recording into this folder and
+     * PostgreSQL loads {@code pg_stat_statements}.
+     */
+    private static final Optional<Path> PROFILE =
+            Optional.ofNullable(System.getenv("TILL_PROFILE")).map(Path::of);
+
     private CheckoutLatencyBench(Options options) {
         this.options = options;
     }
@@ -113,12 +121,16 @@ public final class CheckoutLatencyBench {
         Path work = root.resolve("infra/target/checkout-bench");
         deleteRecursively(work);
         Stack.Options stackOptions = new Stack.Options(root, work, false, 12, Duration.ofSeconds(30));
+        CheckoutLatencyBench bench = new CheckoutLatencyBench(options);
         try (Stack stack = Stack.start(stackOptions, line -> say(line));
                 TillClient http = new TillClient()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop));
-            new CheckoutLatencyBench(options).run(root, work, stack, http);
+            bench.run(root, work, stack, http);
             say("stopping (logs in " + root.relativize(work.resolve("logs")) + ")");
         }
+        // The JVMs wrote their flight recordings as they exited.
+        PROFILE.ifPresent(dir -> System.out.println("\nWhere the CPU went in each JVM, warm-up included (JDK Flight"
+                + " Recorder, " + dir + "):\n" + Profile.recordings(dir)));
         System.exit(0);
     }
 
@@ -156,7 +168,11 @@ public final class CheckoutLatencyBench {
                 seed(system);
             }
             warmUp(systems);
+            String postgres = server + "postgres";
+            PROFILE.ifPresent(dir -> Profile.resetStatements(postgres));
             measure(systems, till);
+            PROFILE.ifPresent(dir -> notes.add("the statements that took the most PostgreSQL time in the measured"
+                    + " phases, both systems (pg_stat_statements):\n" + Profile.statements(postgres, 20)));
         }
         print();
     }
