@@ -71,8 +71,7 @@ public final class CheckoutLatencyBench {
         int checkouts = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         Path root =
                 Path.of(System.getProperty("till.root", ".")).toAbsolutePath().normalize();
-        Stack.Options options =
-                new Stack.Options(root, root.resolve(".stack/bench"), false, 12, Duration.ofSeconds(30));
+        Stack.Options options = Stack.Options.throwAway(root);
         try (Stack stack = Stack.start(options, line -> System.out.println("till: " + line));
                 TillClient client = new TillClient()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop));
