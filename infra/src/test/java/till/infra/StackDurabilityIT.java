@@ -26,6 +26,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import till.infra.demo.TillClient;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
@@ -49,11 +52,19 @@ class StackDurabilityIT {
     };
     private Stack stack;
 
+    /** A failed test's directory stays under infra/target, with every process's log. */
+    @RegisterExtension
+    final TestWatcher wipeWhenPassed = new TestWatcher() {
+        @Override
+        public void testSuccessful(ExtensionContext context) {
+            Stack.wipe(stack.options().workDir());
+        }
+    };
+
     @AfterEach
-    void stopAndWipe() {
+    void stop() {
         if (stack != null) {
             stack.stop();
-            Stack.wipe(stack.options().workDir());
         }
         client.close();
     }

@@ -121,9 +121,9 @@ public final class Stack implements AutoCloseable {
             services.put(name, service);
             stops.add(service::stop);
         }
-        // Started together, awaited together: three JVMs boot in parallel on two cores.
+        // Started together, awaited together: three JVMs boot in parallel on two cores (minutes on a busy machine).
         for (TillService service : services.values()) {
-            service.awaitReady(Duration.ofMinutes(3));
+            service.awaitReady(Duration.ofMinutes(5));
         }
         if (options.supervise()) {
             services.values().forEach(service -> service.supervise(say));
