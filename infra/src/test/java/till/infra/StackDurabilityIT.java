@@ -130,15 +130,8 @@ class StackDurabilityIT {
         // Unsupervised: a power cut leaves nothing to restart the services; the next start is the recovery.
         Stack.Options options = throwAway(false);
         Till till = Till.of(start(options), client);
-        int products = 10;
-        int stockEach = 4;
+        Shop shop = Shop.open(till, 10, 4);
         int sales = 60;
-        List<String> productIds = new ArrayList<>();
-        List<String> customerIds = new ArrayList<>();
-        for (int i = 0; i < products; i++) {
-            productIds.add(till.product(PRICE, stockEach));
-            customerIds.add(till.customer(1_000_000));
-        }
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < sales; i++) {
             keys.add(UUID.randomUUID().toString());
@@ -152,8 +145,7 @@ class StackDurabilityIT {
             List<Future<?>> posts = new ArrayList<>();
             for (int i = 0; i < sales; i++) {
                 int sale = i;
-                posts.add(tills.submit(() -> before.sell(
-                                customerIds.get(sale % products), productIds.get(sale % products), keys.get(sale))
+                posts.add(tills.submit(() -> before.sell(shop.customer(sale), shop.product(sale), keys.get(sale))
                         .ifPresent(checkoutId -> {
                             answeredBeforeTheCrash.put(sale, checkoutId);
                             answered.incrementAndGet();
@@ -170,17 +162,13 @@ class StackDurabilityIT {
         stack.stop();
         Till after = Till.of(start(options), client);
 
-        Map<String, String> productOf = new HashMap<>();
-        Map<String, String> customerOf = new HashMap<>();
+        Map<String, Integer> saleOf = new HashMap<>();
         try (ExecutorService tills = Executors.newFixedThreadPool(20)) {
             List<Future<String>> retries = new ArrayList<>();
             for (int i = 0; i < sales; i++) {
                 int sale = i;
                 retries.add(tills.submit(() -> after.sellUntilAnswered(
-                        customerIds.get(sale % products),
-                        productIds.get(sale % products),
-                        keys.get(sale),
-                        Duration.ofMinutes(2))));
+                        shop.customer(sale), shop.product(sale), keys.get(sale), Duration.ofMinutes(2))));
             }
             for (int i = 0; i < sales; i++) {
                 String checkoutId = retries.get(i).get(3, TimeUnit.MINUTES);
@@ -189,31 +177,22 @@ class StackDurabilityIT {
                             .as("sale %d, answered before the crash, answered again after it", i)
                             .isEqualTo(answeredBeforeTheCrash.get(i));
                 }
-                productOf.put(checkoutId, productIds.get(i % products));
-                customerOf.put(checkoutId, customerIds.get(i % products));
+                saleOf.put(checkoutId, i);
             }
         }
-        assertThat(productOf).as("one checkout per key").hasSize(sales);
-        assertBooksExact(after, productOf, customerOf, productIds, customerIds, stockEach);
+        assertThat(saleOf).as("one checkout per key").hasSize(sales);
+        assertBooksExact(after, shop, saleOf);
     }
 
     @Test
     void aServiceKilledUnderLoadIsRestartedByTheStackAndTheBooksStayExact() throws Exception {
         Till till = Till.of(start(throwAway(true)), client);
-        int products = 10;
-        int stockEach = 4;
+        Shop shop = Shop.open(till, 10, 4);
         int sales = 60;
-        List<String> productIds = new ArrayList<>();
-        List<String> customerIds = new ArrayList<>();
-        for (int i = 0; i < products; i++) {
-            productIds.add(till.product(PRICE, stockEach));
-            customerIds.add(till.customer(1_000_000));
-        }
         TillService checkoutService = stack.service(TillService.Name.CHECKOUT);
         long killed = checkoutService.pid();
         AtomicInteger answered = new AtomicInteger();
-        Map<String, String> productOf = new HashMap<>();
-        Map<String, String> customerOf = new HashMap<>();
+        Map<String, Integer> saleOf = new HashMap<>();
         // Six tills for sixty sales: most of them are still to come when the kill lands.
         try (ExecutorService tills = Executors.newFixedThreadPool(6)) {
             List<Future<String>> posts = new ArrayList<>();
@@ -221,8 +200,8 @@ class StackDurabilityIT {
                 int sale = i;
                 posts.add(tills.submit(() -> {
                     String checkoutId = till.sellUntilAnswered(
-                            customerIds.get(sale % products),
-                            productIds.get(sale % products),
+                            shop.customer(sale),
+                            shop.product(sale),
                             UUID.randomUUID().toString(),
                             Duration.ofMinutes(3));
                     answered.incrementAndGet();
@@ -233,15 +212,13 @@ class StackDurabilityIT {
             // kill -9 from outside, as an operator or the kernel's OOM killer would: nobody here restarts it.
             ProcessHandle.of(killed).orElseThrow().destroyForcibly();
             for (int i = 0; i < sales; i++) {
-                String checkoutId = posts.get(i).get(4, TimeUnit.MINUTES);
-                productOf.put(checkoutId, productIds.get(i % products));
-                customerOf.put(checkoutId, customerIds.get(i % products));
+                saleOf.put(posts.get(i).get(4, TimeUnit.MINUTES), i);
             }
         }
         assertThat(said).contains("checkout-service exited (code 137); restarting in 1 s");
         assertThat(checkoutService.pid()).isNotEqualTo(killed);
-        assertThat(productOf).hasSize(sales);
-        assertBooksExact(till, productOf, customerOf, productIds, customerIds, stockEach);
+        assertThat(saleOf).hasSize(sales);
+        assertBooksExact(till, shop, saleOf);
     }
 
     /** kill -9 of every service JVM, the broker's JVM and PostgreSQL's postmaster with all its backends. */
@@ -260,24 +237,40 @@ class StackDurabilityIT {
         }
     }
 
+    /** Products with the same price and stock, one customer each: sale i sells one of product i % n to customer i % n. */
+    private record Shop(List<String> products, List<String> customers, int stockEach) {
+
+        static Shop open(Till till, int n, int stockEach) {
+            List<String> products = new ArrayList<>();
+            List<String> customers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                products.add(till.product(PRICE, stockEach));
+                customers.add(till.customer(1_000_000));
+            }
+            return new Shop(products, customers, stockEach);
+        }
+
+        String product(int sale) {
+            return products.get(sale % products.size());
+        }
+
+        String customer(int sale) {
+            return customers.get(sale % customers.size());
+        }
+    }
+
     /**
      * Every checkout CONFIRMED or REJECTED; per product, stock on hand is what it was less the confirmed units and
      * nothing stays reserved; per customer, the balance is the confirmed sales' price; every service sound.
      */
-    private static void assertBooksExact(
-            Till till,
-            Map<String, String> productOf,
-            Map<String, String> customerOf,
-            List<String> productIds,
-            List<String> customerIds,
-            int stockEach) {
+    private static void assertBooksExact(Till till, Shop shop, Map<String, Integer> saleOf) {
         Map<String, Integer> unitsSold = new HashMap<>();
         Map<String, Long> charged = new HashMap<>();
-        for (String checkoutId : productOf.keySet()) {
-            JsonNode sale = till.awaitFinal(checkoutId, Duration.ofSeconds(90));
+        for (var checkout : saleOf.entrySet()) {
+            JsonNode sale = till.awaitFinal(checkout.getKey(), Duration.ofSeconds(90));
             if ("CONFIRMED".equals(sale.get("status").asString())) {
-                unitsSold.merge(productOf.get(checkoutId), 1, Integer::sum);
-                charged.merge(customerOf.get(checkoutId), PRICE, Long::sum);
+                unitsSold.merge(shop.product(checkout.getValue()), 1, Integer::sum);
+                charged.merge(shop.customer(checkout.getValue()), PRICE, Long::sum);
             } else {
                 assertThat(sale.get("status").asString()).isEqualTo("REJECTED");
                 assertThat(sale.get("reason").asString()).isIn("OUT_OF_STOCK", "TIMED_OUT");
@@ -285,14 +278,14 @@ class StackDurabilityIT {
         }
         assertThat(unitsSold).as("some sales confirmed").isNotEmpty();
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-            for (String productId : productIds) {
+            for (String productId : shop.products()) {
                 JsonNode stock = till.stock(productId);
                 assertThat(stock.get("reserved").asLong()).as(productId).isZero();
                 assertThat(stock.get("onHand").asLong())
                         .as(productId)
-                        .isEqualTo(stockEach - unitsSold.getOrDefault(productId, 0));
+                        .isEqualTo(shop.stockEach() - unitsSold.getOrDefault(productId, 0));
             }
-            for (String customerId : customerIds) {
+            for (String customerId : shop.customers()) {
                 assertThat(till.balance(customerId)).as(customerId).isEqualTo(charged.getOrDefault(customerId, 0L));
             }
         });
