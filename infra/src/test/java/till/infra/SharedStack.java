@@ -1,5 +1,8 @@
 package till.infra;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import till.infra.demo.TillClient;
@@ -34,14 +37,26 @@ final class SharedStack {
 
     private static void start() {
         Path root = Path.of("..").toAbsolutePath().normalize();
+        // Unsupervised: the fault tests kill services and bring them back themselves.
         stack = Stack.start(
-                new Stack.Options(root, root.resolve("infra/target/stack-it"), false, 12, CHECKOUT_DEADLINE),
+                new Stack.Options(root, throwAwayDir(root, "stack-it-"), false, 12, CHECKOUT_DEADLINE),
                 line -> System.out.println("stack: " + line));
         client = new TillClient();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();
             stack.stop();
         }));
+    }
+
+    /** A new, empty work directory under infra/target (the stack's data outlives it; a test starts empty). */
+    static Path throwAwayDir(Path root, String prefix) {
+        try {
+            Path target = root.resolve("infra/target");
+            Files.createDirectories(target);
+            return Files.createTempDirectory(target, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static TillClient client() {

@@ -68,6 +68,8 @@ public final class TestInfrastructure {
             try {
                 postgres = EmbeddedPostgres.builder()
                         .setServerConfig("max_connections", "300")
+                        // Durability off for speed: a throw-away database per test JVM, which no test reads
+                        // after a crash of PostgreSQL. The stack (infra's Postgres) keeps both on.
                         .setServerConfig("fsync", "off")
                         .setServerConfig("synchronous_commit", "off")
                         .start();

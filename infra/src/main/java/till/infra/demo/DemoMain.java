@@ -14,7 +14,8 @@ public final class DemoMain {
         int cashiers = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         Path root =
                 Path.of(System.getProperty("till.root", ".")).toAbsolutePath().normalize();
-        Stack.Options options = new Stack.Options(root, root.resolve(".stack/demo"), false, 12, Duration.ofSeconds(30));
+        // A directory of its own, never .stack/: the demo must not touch the data of ./run stack.
+        Stack.Options options = Stack.Options.throwAway(root);
         boolean held;
         try (Stack stack = Stack.start(options, line -> System.out.println("till: " + line));
                 TillClient client = new TillClient()) {
@@ -28,8 +29,12 @@ public final class DemoMain {
                     .run(cashiers, Duration.ofSeconds(90));
             System.out.println(result.table());
             held = result.held();
-            System.out.println(
-                    "till: stopping the stack (logs stay in " + root.relativize(options.workDir()) + "/logs)");
+            System.out.println("till: stopping the stack");
+        }
+        if (held) {
+            Stack.wipe(options.workDir());
+        } else {
+            System.out.println("till: its data and logs stay in " + options.workDir());
         }
         System.exit(held ? 0 : 1);
     }

@@ -100,6 +100,15 @@ public final class ChildProcess {
         return process.isAlive();
     }
 
+    java.util.concurrent.CompletableFuture<Process> onExit() {
+        return process.onExit();
+    }
+
+    /** 128 + the signal's number for a JVM a signal ended: 137 after kill -9. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
     /** Stops the process as a crash would: SIGKILL, no shutdown hooks. For fault tests. */
     void kill() {
         process.destroyForcibly();

@@ -16,15 +16,47 @@ import till.platform.kafka.Topics;
 /**
  * The whole of Till on one machine: PostgreSQL with a database and role per service, a KRaft Kafka broker with
  * the SPEC's topics, and the three services, each in its own JVM. {@link #stop()} stops everything it started.
+ * The data (PostgreSQL's data directory, the broker's log) lives in the work directory and outlives the stack: a
+ * new start on the same directory resumes where the last one stopped or crashed.
  */
 public final class Stack implements AutoCloseable {
 
-    /** Where to put things. {@code preferDefaultPorts}: the SPEC's ports when free (for people), else any. */
+    /**
+     * Where to put things. {@code preferDefaultPorts}: the SPEC's ports when free (for people), else any.
+     * {@code supervise}: a service JVM that dies by itself is restarted with a back-off.
+     */
     public record Options(
-            Path root, Path workDir, boolean preferDefaultPorts, int partitions, Duration checkoutDeadline) {
+            Path root,
+            Path workDir,
+            boolean preferDefaultPorts,
+            int partitions,
+            Duration checkoutDeadline,
+            boolean supervise) {
 
+        public Options(Path root, Path workDir, boolean preferDefaultPorts, int partitions, Duration checkoutDeadline) {
+            this(root, workDir, preferDefaultPorts, partitions, checkoutDeadline, false);
+        }
+
+        /** {@code ./run stack}: {@code .stack/} under the project, the SPEC's ports, supervised. */
         public static Options forPeople(Path root) {
-            return new Options(root, root.resolve(".stack"), true, 12, Duration.ofSeconds(30));
+            return new Options(root, root.resolve(".stack"), true, 12, Duration.ofSeconds(30), true);
+        }
+
+        /**
+         * A new, empty temporary work directory of its own, any free ports, unsupervised: for the demo, the
+         * benchmarks and tests, which must never touch {@code .stack/}. {@link Stack#wipe} removes it.
+         */
+        public static Options throwAway(Path root) {
+            try {
+                return new Options(
+                        root, Files.createTempDirectory("till-stack-"), false, 12, Duration.ofSeconds(30), false);
+            } catch (IOException e) {
+                throw new UncheckedIOException("no temporary directory for a throw-away stack", e);
+            }
+        }
+
+        public Options supervised(boolean on) {
+            return new Options(root, workDir, preferDefaultPorts, partitions, checkoutDeadline, on);
         }
     }
 
@@ -53,18 +85,22 @@ public final class Stack implements AutoCloseable {
 
     private void startAll() {
         Path work = options.workDir();
+        WorkDirLock lock = WorkDirLock.acquire(work);
+        stops.add(lock::close);
+        stops.add(() -> deleteEnv(work.resolve("env")));
         Path logs = work.resolve("logs");
         List<String> databases = List.of(TillService.Name.values()).stream()
                 .map(TillService.Name::id)
                 .toList();
 
-        say.accept("starting PostgreSQL ...");
+        say.accept("starting PostgreSQL on " + work.resolve("postgres") + " ...");
         postgres = Postgres.start(work.resolve("postgres"), port(5432), databases);
         stops.add(postgres::stop);
 
-        say.accept("starting Kafka (KRaft) ...");
-        kafka = KafkaBroker.start(work.resolve("kafka"), port(9092), logs);
+        say.accept("starting Kafka (KRaft) on " + work.resolve("kafka") + " ...");
+        kafka = KafkaBroker.start(work.resolve("kafka"), port(9092), port(9093), logs);
         stops.add(kafka::stop);
+        // Topics that exist (a new start on the same data) are left as they are.
         kafka.createTopics(Topics.ALL, options.partitions());
 
         say.accept("starting inventory-service, ledger-service, checkout-service ...");
@@ -85,11 +121,21 @@ public final class Stack implements AutoCloseable {
             services.put(name, service);
             stops.add(service::stop);
         }
-        // Started together, awaited together: three JVMs boot in parallel on two cores.
+        // Started together, awaited together: three JVMs boot in parallel on two cores (minutes on a busy machine).
         for (TillService service : services.values()) {
-            service.awaitReady(Duration.ofMinutes(3));
+            service.awaitReady(Duration.ofMinutes(5));
+        }
+        if (options.supervise()) {
+            services.values().forEach(service -> service.supervise(say));
         }
         writeEnv(work.resolve("env"));
+    }
+
+    /** Deletes a stack's work directory: its data, its logs, everything. Refused while a stack runs on it. */
+    public static void wipe(Path workDir) {
+        try (WorkDirLock lock = WorkDirLock.acquire(workDir)) {
+            Directories.delete(workDir);
+        }
     }
 
     private int port(int preferred) {
@@ -107,6 +153,20 @@ public final class Stack implements AutoCloseable {
 
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** The broker JVM's process id. */
+    public long kafkaPid() {
+        return kafka.pid();
+    }
+
+    /** PostgreSQL's postmaster; every backend and auxiliary process is its child. */
+    public long postgresPid() {
+        return postgres.pid();
+    }
+
+    public Options options() {
+        return options;
     }
 
     public TillService service(TillService.Name name) {
@@ -143,6 +203,14 @@ public final class Stack implements AutoCloseable {
         }
     }
 
+    private static void deleteEnv(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not remove " + file, e);
+        }
+    }
+
     /** Stops everything in reverse order of start; safe to call twice. */
     public synchronized void stop() {
         for (int i = stops.size() - 1; i >= 0; i--) {
@@ -153,11 +221,6 @@ public final class Stack implements AutoCloseable {
             }
         }
         stops.clear();
-        try {
-            Files.deleteIfExists(options.workDir().resolve("env"));
-        } catch (IOException e) {
-            System.err.println("could not remove " + options.workDir().resolve("env") + ": " + e);
-        }
     }
 
     @Override

@@ -1,9 +1,13 @@
 package till.infra.stack;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code ./run stack}: starts everything, prints where it is, and stops it all on Ctrl-C. */
+/**
+ * {@code ./run stack [--fresh]}: starts everything on the data in {@code .stack/} (what the last run left, or
+ * empty with {@code --fresh}), prints where it is, and stops it all on Ctrl-C.
+ */
 public final class StackMain {
 
     private StackMain() {}
@@ -11,7 +15,16 @@ public final class StackMain {
     public static void main(String[] args) throws InterruptedException {
         Path root =
                 Path.of(System.getProperty("till.root", ".")).toAbsolutePath().normalize();
-        Stack stack = Stack.start(Stack.Options.forPeople(root), line -> System.out.println("till: " + line));
+        Stack.Options options = Stack.Options.forPeople(root);
+        if (List.of(args).contains("--fresh")) {
+            System.out.println("till: --fresh: deleting " + root.relativize(options.workDir())
+                    + "/ (every product, customer, sale and log of earlier runs)");
+            Stack.wipe(options.workDir());
+        } else if (args.length > 0) {
+            System.err.println("usage: ./run stack [--fresh]");
+            System.exit(2);
+        }
+        Stack stack = Stack.start(options, line -> System.out.println("till: " + line));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\ntill: stopping the services, Kafka and PostgreSQL ...");
@@ -25,7 +38,8 @@ public final class StackMain {
         System.out.println();
         System.out.println("Try:  curl -s " + stack.env().get("INVENTORY_URL") + "/api/products/espresso");
         System.out.println("      ./run kafka console-consumer --topic inventory.commands --from-beginning");
-        System.out.println("Ctrl-C stops everything.");
+        System.out.println("Ctrl-C stops everything; the data stays in " + root.relativize(options.workDir())
+                + "/ for the next ./run stack (./run stack --fresh starts empty).");
         stopped.await();
     }
 }

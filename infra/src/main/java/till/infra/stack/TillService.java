@@ -9,12 +9,28 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-/** One of Till's three services, run from its executable jar in a JVM of its own with a small heap. */
+/**
+ * One of Till's three services, run from its executable jar in a JVM of its own with a small heap. Supervised
+ * ({@link #supervise}), a JVM that dies on its own is started again after a back-off; one stopped or killed
+ * through this class stays down.
+ */
 public final class TillService {
+
+    /** The first wait before a restart; it doubles up to {@link #LONGEST_BACK_OFF} while the service keeps dying. */
+    static final Duration FIRST_BACK_OFF = Duration.ofSeconds(1);
+
+    static final Duration LONGEST_BACK_OFF = Duration.ofSeconds(30);
+
+    /** Up this long, the service counts as healthy again and its next restart waits {@link #FIRST_BACK_OFF}. */
+    static final Duration STABLE_AFTER = Duration.ofMinutes(1);
 
     public enum Name {
         INVENTORY("inventory", 8081),
@@ -44,6 +60,10 @@ public final class TillService {
     private final Map<String, String> env;
     private final Path log;
     private ChildProcess process;
+    private Instant startedAt = Instant.now();
+    private Duration backOff = FIRST_BACK_OFF;
+    private boolean down;
+    private Consumer<String> supervisor;
 
     TillService(Name name, Path root, int port, Map<String, String> env, Path log) {
         this.name = name;
@@ -57,19 +77,62 @@ public final class TillService {
         start(Map.of());
     }
 
-    private void start(Map<String, String> extraEnv) {
+    private synchronized void start(Map<String, String> extraEnv) {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.putAll(extraEnv);
-        process = ChildProcess.startJava(
+        ChildProcess started = ChildProcess.startJava(
                 name.id + "-service",
                 List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC"),
                 List.of("-jar", jar.toString()),
                 all,
                 log);
+        process = started;
+        startedAt = Instant.now();
+        down = false;
+        started.onExit().thenRun(() -> exited(started, extraEnv));
+    }
+
+    /** From now on a JVM of this service that exits by itself is restarted, and {@code say} hears of it. */
+    synchronized void supervise(Consumer<String> say) {
+        supervisor = say;
+    }
+
+    private synchronized void exited(ChildProcess exited, Map<String, String> extraEnv) {
+        if (supervisor == null || down || exited != process) {
+            return;
+        }
+        if (Duration.between(startedAt, Instant.now()).compareTo(STABLE_AFTER) >= 0) {
+            backOff = FIRST_BACK_OFF;
+        }
+        Duration wait = backOff;
+        backOff = backOff.multipliedBy(2).compareTo(LONGEST_BACK_OFF) > 0 ? LONGEST_BACK_OFF : backOff.multipliedBy(2);
+        supervisor.accept(name.id + "-service exited (code " + exited.exitValue() + "); restarting in "
+                + wait.toSeconds() + " s");
+        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> restartAfterCrash(exited, extraEnv));
+    }
+
+    private synchronized void restartAfterCrash(ChildProcess crashed, Map<String, String> extraEnv) {
+        // Stopped, killed on purpose or restarted by hand in the meantime: nothing to do.
+        if (supervisor == null || down || crashed != process) {
+            return;
+        }
+        try {
+            start(extraEnv);
+            supervisor.accept(name.id + "-service restarted (pid " + process.pid() + ")");
+        } catch (RuntimeException e) {
+            supervisor.accept("could not restart " + name.id + "-service: " + e.getMessage());
+            // Counts as another exit: tried again after a longer wait.
+            exited(crashed, extraEnv);
+        }
     }
 
     void awaitReady(Duration timeout) {
-        process.awaitReady(this::healthy, timeout);
+        ChildProcess awaited;
+        synchronized (this) {
+            awaited = process;
+        }
+        awaited.awaitReady(this::healthy, timeout);
     }
 
     public String url() {
@@ -80,9 +143,22 @@ public final class TillService {
         return name;
     }
 
-    /** Kills the JVM as a crash would, for fault tests; {@link #start()} brings it back. */
+    /** The service JVM's process id (a new one after each restart). */
+    public synchronized long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Kills the JVM as a crash would, for fault tests that bring it back themselves ({@link #restart}); the
+     * supervisor leaves it down. A kill from outside ({@code kill -9}) is a crash the supervisor heals.
+     */
     public void kill() {
-        process.kill();
+        ChildProcess killed;
+        synchronized (this) {
+            down = true;
+            killed = process;
+        }
+        killed.kill();
     }
 
     public void restart(Duration timeout) {
@@ -96,8 +172,13 @@ public final class TillService {
     }
 
     void stop() {
-        if (process != null) {
-            process.stop();
+        ChildProcess stopping;
+        synchronized (this) {
+            down = true;
+            stopping = process;
+        }
+        if (stopping != null) {
+            stopping.stop();
         }
     }
 
