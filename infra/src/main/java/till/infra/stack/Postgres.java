@@ -45,8 +45,12 @@ final class Postgres {
         }
         EmbeddedPostgres server;
         try {
-            server = EmbeddedPostgres.builder()
-                    .setPort(port)
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (System.getenv("TILL_PROFILE") != null) {
+                // ./run bench checkout --profile: which statements take the database's time.
+                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+            }
+            server = builder.setPort(port)
                     .setDataDirectory(dataDir)
                     // zonky runs initdb only when the directory has no postgresql.conf, and never deletes it.
                     .setCleanDataDirectory(false)
