@@ -91,7 +91,7 @@ public class Outbox {
         if (!relay.isLeading()) {
             // The active relay is in another instance: PostgreSQL carries the hint to it at commit. (A notifying
             // commit takes a cluster-wide lock, so the active relay's own instance leaves it out.)
-            jdbc.sql("NOTIFY " + OutboxRelay.CHANNEL).update();
+            jdbc.sql("NOTIFY " + WakeUps.CHANNEL).update();
         }
         // The hint for this instance's relay, which is the active one or may be by the next poll.
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

@@ -110,11 +110,7 @@ class OutboxRelayBenchmarkIT {
                 kafka,
                 mapper,
                 new SimpleMeterRegistry(),
-                500,
-                2000,
-                Duration.ofMillis(200),
-                Duration.ofDays(1),
-                true);
+                OutboxProperties.of(500, 2000, Duration.ofMillis(200), true));
     }
 
     /** Writes {@code events} messages (one transaction for the relay) and returns their ids. */
