@@ -68,6 +68,8 @@ final class Dispatcher {
     private final JsonMapper mapper;
     private final Acknowledgements acknowledgements;
     private final WakeUps wakeUps;
+    private final DirectHandOver direct;
+    private final OutboxMetrics metrics;
     private final int batchSize;
     private final int maxInFlight;
     private final Duration pollInterval;
@@ -77,65 +79,119 @@ final class Dispatcher {
             JsonMapper mapper,
             Acknowledgements acknowledgements,
             WakeUps wakeUps,
+            DirectHandOver direct,
+            OutboxMetrics metrics,
             OutboxProperties properties) {
         this.kafka = kafka;
         this.mapper = mapper;
         this.acknowledgements = acknowledgements;
         this.wakeUps = wakeUps;
+        this.direct = direct;
+        this.metrics = metrics;
         this.batchSize = properties.batchSize();
         this.maxInFlight = properties.maxInFlight();
         this.pollInterval = properties.pollInterval();
     }
 
     /**
-     * Hands over each batch of commits and waits for more, until the relay stops or the lease connection fails (an
-     * {@link SQLException}). Returns the backoff to use after the next failure.
+     * Hands over each batch of commits, and between batches the rows of {@link DirectHandOver} tickets, and waits for
+     * more, until the relay stops or the lease connection fails (an {@link SQLException}). Returns the backoff to use
+     * after the next failure.
      */
     Duration publishWhileLeading(Connection lease, Duration backoff, Stopping stopping) throws SQLException {
         Batches batches = Batches.FROM_SCRATCH;
-        while (stopping.running()) {
-            if (acknowledgements.failure() != null) {
-                if (acknowledgements.unsettled() > 0) {
-                    wakeUps.await(pollInterval, stopping);
+        long nextRead = System.nanoTime();
+        direct.open();
+        try {
+            while (stopping.running()) {
+                if (acknowledgements.failure() != null) {
+                    direct.close();
+                    if (acknowledgements.unsettled() > 0) {
+                        wakeUps.await(pollInterval, stopping);
+                        continue;
+                    }
+                    Throwable cause = acknowledgements.failure();
+                    acknowledgements.settle(Duration.ZERO, stopping);
+                    batches = Batches.FROM_SCRATCH;
+                    log.warn(
+                            "outbox relay: the broker did not acknowledge a row; starting again from the oldest unsent"
+                                    + " row in {}: {}",
+                            backoff,
+                            String.valueOf(cause));
+                    stopping.pause(backoff);
+                    backoff = doubled(backoff);
+                    direct.open();
                     continue;
                 }
-                Throwable cause = acknowledgements.failure();
-                acknowledgements.settle(Duration.ZERO, stopping);
-                batches = Batches.FROM_SCRATCH;
-                log.warn(
-                        "outbox relay: the broker did not acknowledge a row; starting again from the oldest unsent"
-                                + " row in {}: {}",
-                        backoff,
-                        String.valueOf(cause));
-                stopping.pause(backoff);
-                backoff = doubled(backoff);
-                continue;
-            }
-            int limit = Math.min(batchSize, maxInFlight - acknowledgements.inPipeline());
-            if (limit <= 0) {
-                // The pipeline is full: wait until the marker has marked acknowledged rows.
-                acknowledgements.waitingForRoom(true);
-                if (acknowledgements.inPipeline() >= maxInFlight) {
-                    wakeUps.await(pollInterval, stopping);
+                int limit = Math.min(batchSize, maxInFlight - acknowledgements.inPipeline());
+                if (limit <= 0) {
+                    // The pipeline is full: wait until the marker has marked acknowledged rows.
+                    acknowledgements.waitingForRoom(true);
+                    if (acknowledgements.inPipeline() >= maxInFlight) {
+                        wakeUps.await(pollInterval, stopping);
+                    }
+                    acknowledgements.waitingForRoom(false);
+                    continue;
                 }
-                acknowledgements.waitingForRoom(false);
-                continue;
-            }
-            Page page = nextPage(lease, batches, limit);
-            for (OutboxRow row : page.rows()) {
-                if (!handOver(row)) {
-                    break;
+                String lastBatch = batches.previous();
+                if (batches.current() == null && lastBatch != null) {
+                    handOverTickets(Snapshot.parse(lastBatch));
+                }
+                if (batches.current() == null && !wakeUps.tableWanted() && System.nanoTime() < nextRead) {
+                    wakeUps.await(Duration.ofNanos(nextRead - System.nanoTime()), stopping);
+                    continue;
+                }
+                Page page = nextPage(lease, batches, limit);
+                for (OutboxRow row : page.rows()) {
+                    if (!direct.wasHandedOver(row.seq()) && !handOver(row)) {
+                        break;
+                    }
+                }
+                batches = batches.after(page, limit);
+                if (batches.current() == null) {
+                    direct.forgetSeenBy(Snapshot.parse(page.snapshot()));
+                    nextRead = System.nanoTime() + pollInterval.toNanos();
+                }
+                if (!page.rows().isEmpty() && acknowledgements.failure() == null) {
+                    backoff = pollInterval;
                 }
             }
-            batches = batches.after(page, limit);
-            if (!page.rows().isEmpty() && acknowledgements.failure() == null) {
-                backoff = pollInterval;
-            }
-            if (page.rows().size() < limit) {
-                wakeUps.await(pollInterval, stopping);
-            }
+        } finally {
+            direct.close();
         }
         return backoff;
+    }
+
+    /**
+     * Hands over the rows of every resolved ticket at the head of the line, in line order, each only if every
+     * earlier unsent row of its keys is already in the pipeline (the per-key argument is in {@link DirectHandOver});
+     * otherwise that ticket's rows are left to the table. Stops at a pending ticket, or when the pipeline is full.
+     */
+    private void handOverTickets(Snapshot lastBatch) {
+        for (DirectHandOver.Ticket ticket = direct.next(lastBatch);
+                ticket != null && acknowledgements.failure() == null;
+                ticket = direct.next(lastBatch)) {
+            if (acknowledgements.inPipeline() + ticket.rows().size() > maxInFlight) {
+                return;
+            }
+            if (!ticket.earlier().stream().allMatch(this::inPipeline)) {
+                direct.leaveToTheTable(ticket);
+                metrics.leftToTheTable();
+                continue;
+            }
+            direct.handedOver(ticket);
+            metrics.handedOverDirectly(ticket.rows().size());
+            for (OutboxRow row : ticket.rows()) {
+                if (!handOver(row)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Handed to the producer in this run of the pipeline, directly or from a batch. */
+    private boolean inPipeline(long seq) {
+        return direct.wasHandedOver(seq) || acknowledgements.isHandedOver(seq);
     }
 
     static Duration doubled(Duration backoff) {
@@ -155,7 +211,7 @@ final class Dispatcher {
             statement.setLong(3, batches.after());
             statement.setInt(4, limit);
             List<OutboxRow> rows = new ArrayList<>(limit);
-            String snapshot = null;
+            String snapshot = "";
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     snapshot = result.getString("snapshot");
@@ -191,7 +247,7 @@ final class Dispatcher {
     }
 
     /** A page of rows and the snapshot of the batch it belongs to. */
-    private record Page(@Nullable String snapshot, List<OutboxRow> rows) {}
+    private record Page(String snapshot, List<OutboxRow> rows) {}
 
     /**
      * Where the dispatcher stands in the stream of commits: the batch it is paging through ({@code current}, null

@@ -16,6 +16,8 @@ final class OutboxMetrics {
     private final Counter published;
     private final Counter failures;
     private final Timer commitToAck;
+    private final Counter handedOverDirectly;
+    private final Counter leftToTheTable;
     private final MeterRegistry meters;
 
     OutboxMetrics(MeterRegistry meters, JdbcClient jdbc) {
@@ -24,6 +26,12 @@ final class OutboxMetrics {
         this.failures = meters.counter("till.outbox.publish.failures");
         this.commitToAck = Timer.builder("till.outbox.commit.to.ack")
                 .publishPercentileHistogram()
+                .register(meters);
+        this.handedOverDirectly = Counter.builder("till.outbox.direct.handed.over")
+                .description("rows handed to the producer by the transaction that wrote them, without a read")
+                .register(meters);
+        this.leftToTheTable = Counter.builder("till.outbox.direct.left.to.table")
+                .description("transactions whose rows could not be handed over directly and were read from the table")
                 .register(meters);
         Gauge.builder("till.outbox.backlog", jdbc, OutboxMetrics::backlog)
                 .description("outbox rows not yet acknowledged by the broker")
@@ -45,6 +53,19 @@ final class OutboxMetrics {
     void published(Timestamp createdAt) {
         published.increment();
         commitToAck.record(Duration.between(createdAt.toInstant(), Instant.now()));
+    }
+
+    void handedOverDirectly(int rows) {
+        handedOverDirectly.increment(rows);
+    }
+
+    void leftToTheTable() {
+        leftToTheTable.increment();
+    }
+
+    /** Rows handed over directly so far. */
+    long directHandOvers() {
+        return (long) handedOverDirectly.count();
     }
 
     /** A send failed, or the relay lost its connection or stopped on an unexpected error. */

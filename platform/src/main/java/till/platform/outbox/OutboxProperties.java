@@ -34,13 +34,23 @@ record OutboxProperties(
         maxInFlight = Math.max(maxInFlight, batchSize);
     }
 
-    /** @param enabled {@code false} leaves rows unsent: for fault tests, or when change-data capture publishes them */
-    record Relay(@DefaultValue("true") boolean enabled) {}
+    /**
+     * @param enabled {@code false} leaves rows unsent: for fault tests, or when change-data capture publishes them
+     * @param directHandOver whether a transaction in the active relay's instance hands its rows to the relay after
+     *     commit, sparing the read of the table (ADR 6); {@code false} leaves every row to the table
+     */
+    record Relay(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("true") boolean directHandOver) {}
 
     /** The defaults, with these overrides: for tests and benchmarks that run relays of their own. */
     static OutboxProperties of(int batchSize, int maxInFlight, Duration pollInterval, boolean enabled) {
+        return of(batchSize, maxInFlight, pollInterval, new Relay(enabled, true));
+    }
+
+    static OutboxProperties of(int batchSize, int maxInFlight, Duration pollInterval, Relay relay) {
         return new OutboxProperties(
-                batchSize, maxInFlight, pollInterval, Duration.ofHours(24), Duration.ofMinutes(10), new Relay(enabled));
+                batchSize, maxInFlight, pollInterval, Duration.ofHours(24), Duration.ofMinutes(10), relay);
     }
 
     private static void requirePositive(String name, int value) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -17,8 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Publishes outbox rows and marks each sent only after the broker acknowledged it. This class runs the parts, each
  * of which does one job: {@link RelayLease} (one active relay per database), {@link Dispatcher} (reads batches of
  * commits and hands rows to the producer; the per-key order argument is there), {@link Acknowledgements} (the
- * producer's answers and the marker thread), {@link WakeUps} (in-process hints and {@code LISTEN}), and
- * {@link OutboxMetrics}. {@link OutboxCleanup} deletes sent rows.
+ * producer's answers and the marker thread), {@link WakeUps} (in-process hints and {@code LISTEN}),
+ * {@link DirectHandOver} (rows a transaction hands over itself after commit) and {@link OutboxMetrics}. {@link OutboxCleanup} deletes sent rows.
  *
  * <p>Three threads: the dispatcher (which also tries the lease every poll interval while another relay holds it),
  * the marker and the listener.
@@ -35,6 +36,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final OutboxMetrics metrics;
     private final WakeUps wakeUps = new WakeUps();
     private final Acknowledgements acknowledgements;
+    private final DirectHandOver direct;
     private final Dispatcher dispatcher;
 
     private volatile Stopping stopping = new Stopping();
@@ -54,7 +56,8 @@ public class OutboxRelay implements SmartLifecycle {
         this.metrics = new OutboxMetrics(meters, jdbc);
         this.acknowledgements = new Acknowledgements(jdbc, wakeUps, metrics, properties.pollInterval());
         metrics.inFlight(acknowledgements::unsettled);
-        this.dispatcher = new Dispatcher(kafka, mapper, acknowledgements, wakeUps, properties);
+        this.direct = new DirectHandOver(properties.maxInFlight(), wakeUps);
+        this.dispatcher = new Dispatcher(kafka, mapper, acknowledgements, wakeUps, direct, metrics, properties);
         stopping.stop();
     }
 
@@ -69,6 +72,20 @@ public class OutboxRelay implements SmartLifecycle {
      */
     boolean isLeading() {
         return leading;
+    }
+
+    /**
+     * The line in which a transaction writing rows takes a ticket before it commits, or null if rows should go by the
+     * table alone: this relay does not lead, or direct hand-over is off ({@code till.outbox.relay.direct-hand-over}).
+     */
+    @Nullable
+    DirectHandOver directHandOver() {
+        return properties.relay().directHandOver() && leading && direct.isOpen() ? direct : null;
+    }
+
+    /** Rows handed over directly so far (a test's view of the meter). */
+    long directHandOvers() {
+        return metrics.directHandOvers();
     }
 
     /** Wake-ups not yet taken (a test's view of the bound {@link WakeUps#signal} keeps). */

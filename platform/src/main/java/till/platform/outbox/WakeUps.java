@@ -6,6 +6,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Hints that there is work for the dispatcher: commits in this instance (in-process, after commit), commits in other
  * instances ({@code NOTIFY till_outbox}, received by a thread in {@code LISTEN}), room in the pipeline, a failed
- * send, stop. Hints only: the dispatcher also reads the table every poll interval, which is the source of truth.
+ * send, stop, and a {@link DirectHandOver} ticket resolved. Every hint but the last asks for a read of the table.
+ * Hints only: the dispatcher also reads the table every poll interval, which is the source of truth.
  */
 final class WakeUps {
 
@@ -25,15 +27,27 @@ final class WakeUps {
     private static final Logger log = LoggerFactory.getLogger(WakeUps.class);
 
     private final Semaphore permits = new Semaphore(0);
+    private final AtomicBoolean tableWanted = new AtomicBoolean();
+
+    /** Wakes the dispatcher to read the table. */
+    void signal() {
+        tableWanted.set(true);
+        signalDirect();
+    }
 
     /**
      * At most one pending wake-up: a follower never takes its permits, and a semaphore counting every commit for
      * weeks would overflow (and throw from a business transaction's after-commit hook).
      */
-    void signal() {
+    void signalDirect() {
         if (permits.availablePermits() == 0) {
             permits.release();
         }
+    }
+
+    /** Whether a read of the table was asked for since the last call. */
+    boolean tableWanted() {
+        return tableWanted.getAndSet(false);
     }
 
     /** Wake-ups not yet taken (a test's view of the bound {@link #signal} keeps). */

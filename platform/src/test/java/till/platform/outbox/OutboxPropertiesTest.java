@@ -30,7 +30,7 @@ class OutboxPropertiesTest {
                         Duration.ofMillis(200),
                         Duration.ofHours(24),
                         Duration.ofMinutes(10),
-                        new OutboxProperties.Relay(true))));
+                        new OutboxProperties.Relay(true, true))));
     }
 
     @Test
@@ -41,7 +41,8 @@ class OutboxPropertiesTest {
                         "till.outbox.poll-interval=50ms",
                         "till.outbox.retention=1h",
                         "till.outbox.cleanup-interval=1m",
-                        "till.outbox.relay.enabled=false")
+                        "till.outbox.relay.enabled=false",
+                        "till.outbox.relay.direct-hand-over=false")
                 .run(started -> assertThat(started.getBean(OutboxProperties.class))
                         .isEqualTo(new OutboxProperties(
                                 100,
@@ -49,7 +50,7 @@ class OutboxPropertiesTest {
                                 Duration.ofMillis(50),
                                 Duration.ofHours(1),
                                 Duration.ofMinutes(1),
-                                new OutboxProperties.Relay(false))));
+                                new OutboxProperties.Relay(false, false))));
     }
 
     @Test

@@ -73,6 +73,8 @@ class OutboxRelayBenchmarkIT {
     private static final int KEYS = 50;
     private static final int BATCHED = 10;
     private static final int WRITERS = 4;
+    /** {@code -Dtill.bench.direct=false} measures the relay without direct hand-over (ADR 6): every row read. */
+    private static final boolean DIRECT = !"false".equals(System.getProperty("till.bench.direct"));
     /** Adds to {@link System#nanoTime()} to give epoch nanoseconds, comparable with the records' timestamps. */
     private static final long EPOCH_OFFSET_NANOS = System.currentTimeMillis() * 1_000_000 - System.nanoTime();
 
@@ -110,7 +112,7 @@ class OutboxRelayBenchmarkIT {
                 kafka,
                 mapper,
                 new SimpleMeterRegistry(),
-                OutboxProperties.of(500, 2000, Duration.ofMillis(200), true));
+                OutboxProperties.of(500, 2000, Duration.ofMillis(200), new OutboxProperties.Relay(true, DIRECT)));
     }
 
     /** Writes {@code events} messages (one transaction for the relay) and returns their ids. */
@@ -199,6 +201,9 @@ class OutboxRelayBenchmarkIT {
                 }
             }
         });
+        System.out.printf(
+                "Direct hand-over %s: %d rows handed over directly in the latency phases%n",
+                DIRECT ? "on" : "off (-Dtill.bench.direct=false)", relay.directHandOvers());
         System.out.println();
         System.out.println("Of the relay's latency, commit to handed to the producer (ms, from the record timestamp),"
                 + " and the machine's busy cores during each phase:");
