@@ -16,13 +16,10 @@ import org.jspecify.annotations.Nullable;
  * or dropped after a rollback or an unknown outcome. The dispatcher takes tickets strictly in the order they were
  * taken: one not yet resolved holds up those behind it (a commit takes milliseconds).
  *
- * <p><b>Per-key order.</b> The dispatcher hands a ready ticket's rows over only if every unsent row of the same
- * keys that the transaction could see when it wrote (committed before it took the key's lock, whatever instance
- * wrote it) is already in this relay's pipeline; otherwise the ticket's rows are left to the table, whose batches
- * keep commit order. The rows the dispatcher hands over, directly or from the table, go to the one producer in
- * that order. So a key's row never overtakes an earlier committed row of the same key, whichever path each takes.
- * Ticket order only makes the check pass: an earlier transaction of a key takes its ticket before a later one can
- * even take the key's lock.
+ * <p><b>Per-key order</b> is argued in {@link Dispatcher}: a ready ticket's rows go only if every unsent row of
+ * the same keys that its transaction saw when it wrote is already in the pipeline, otherwise the table takes them.
+ * Line order makes that check pass: an earlier transaction of a key takes its ticket before a later one can even
+ * take the key's lock.
  *
  * <p><b>Exactly one path per row.</b> The dispatcher remembers the seq and transaction of each row it handed over
  * directly; a batch read skips those rows, and after a batch with snapshot S the dispatcher forgets the rows whose
@@ -40,7 +37,7 @@ final class DirectHandOver {
             PENDING,
             READY,
             DROPPED,
-            /** Out of the line without its rows handed over: they are the table's. */
+            /** Out of the line: its rows handed over directly, or left to the table. */
             LEFT
         }
 

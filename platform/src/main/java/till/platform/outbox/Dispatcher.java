@@ -19,17 +19,31 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The leader's loop: reads the outbox in batches of commits on the lease connection and hands the rows to the
- * idempotent producer, without waiting for earlier rows' acknowledgements ({@link Acknowledgements} settles them).
+ * idempotent producer, and between batches hands over the rows that committed transactions brought themselves
+ * ({@link DirectHandOver}), without waiting for earlier rows' acknowledgements ({@link Acknowledgements} settles
+ * them). This is the one place that argues per-key order, for both paths.
  *
  * <p><b>Batches of commits, not a seq cursor</b> (ADR 4). Each batch is the unsent rows whose transactions
  * committed between the previous batch's snapshot and this one's, handed over in {@code seq} order. A transaction
- * that drew a low {@code seq} and committed late lands in the batch of its commit, so nothing falls behind a cursor,
- * and no read has to leave out what is already handed over.
+ * that drew a low {@code seq} and committed late lands in the batch of its commit, so nothing falls behind a cursor.
+ * A batch skips the rows already handed over directly; after each batch the dispatcher forgets the direct rows
+ * whose transactions the batch's snapshot sees, since no later batch can return them (ADR 6).
  *
- * <p><b>Per-key order</b> holds because (a) a key's rows are written under that key's lock, so a lower {@code seq}
- * of the same key is committed before a higher one is even inserted, hence in the same batch or an earlier one;
- * (b) each batch goes out in {@code seq} order; and (c) the idempotent producer keeps a partition's records in send
- * order across its retries. If a send fails, the dispatcher stops handing rows over, waits until everything handed
+ * <p><b>Per-key order</b> of first deliveries holds because:
+ * <ol>
+ *   <li>a key's rows are written under that key's lock, so an earlier transaction of the key has committed before
+ *       a later one even inserts, and is visible to that insert (READ COMMITTED);
+ *   <li>from the table, such a transaction is in the same batch as the later one or an earlier batch, and each
+ *       batch goes out in {@code seq} order;
+ *   <li>directly, a transaction's rows go only if every unsent row of its keys that its insert saw is already in
+ *       this pipeline, that is, handed to the producer before it (the insert returns those rows' seqs);
+ *       otherwise they are left to the table, and any later transaction of those keys sees them unsent and
+ *       follows them there, until a batch has handed them over. The direct line's order (tickets taken while the
+ *       keys' locks are held) only makes that check pass, so whichever instance wrote an earlier row, and
+ *       whatever fell back, no row overtakes an earlier committed row of its key;
+ *   <li>the idempotent producer keeps a partition's records in send order across its retries.
+ * </ol>
+ * If a send fails, the dispatcher closes the direct line, stops handing rows over, waits until everything handed
  * over is settled, and starts again from the oldest unsent row: the redelivered rows are duplicates the consumers'
  * inboxes skip, and the first delivery of every row stays in order. A relay killed between the broker's
  * acknowledgement and the mark publishes those rows again after restart, for the same reason and with the same
@@ -164,7 +178,7 @@ final class Dispatcher {
 
     /**
      * Hands over the rows of every resolved ticket at the head of the line, in line order, each only if every
-     * earlier unsent row of its keys is already in the pipeline (the per-key argument is in {@link DirectHandOver});
+     * earlier unsent row of its keys is already in the pipeline (the per-key argument is in this class's Javadoc);
      * otherwise that ticket's rows are left to the table. Stops at a pending ticket, or when the pipeline is full.
      */
     private void handOverTickets(Snapshot lastBatch) {
@@ -205,6 +219,7 @@ final class Dispatcher {
      * comes back on every row (on a single row of nulls if nothing is new), so an empty batch moves on too.
      */
     private Page nextPage(Connection lease, Batches batches, int limit) throws SQLException {
+        metrics.read();
         try (PreparedStatement statement = lease.prepareStatement(PAGE)) {
             statement.setString(1, batches.current());
             statement.setString(2, batches.previous());

@@ -18,6 +18,7 @@ final class OutboxMetrics {
     private final Timer commitToAck;
     private final Counter handedOverDirectly;
     private final Counter leftToTheTable;
+    private final Counter reads;
     private final MeterRegistry meters;
 
     OutboxMetrics(MeterRegistry meters, JdbcClient jdbc) {
@@ -32,6 +33,9 @@ final class OutboxMetrics {
                 .register(meters);
         this.leftToTheTable = Counter.builder("till.outbox.direct.left.to.table")
                 .description("transactions whose rows could not be handed over directly and were read from the table")
+                .register(meters);
+        this.reads = Counter.builder("till.outbox.reads")
+                .description("pages of unsent rows the active relay read from the table")
                 .register(meters);
         Gauge.builder("till.outbox.backlog", jdbc, OutboxMetrics::backlog)
                 .description("outbox rows not yet acknowledged by the broker")
@@ -61,6 +65,15 @@ final class OutboxMetrics {
 
     void leftToTheTable() {
         leftToTheTable.increment();
+    }
+
+    void read() {
+        reads.increment();
+    }
+
+    /** Pages read from the table so far. */
+    long reads() {
+        return (long) reads.count();
     }
 
     /** Rows handed over directly so far. */

@@ -88,6 +88,11 @@ public class OutboxRelay implements SmartLifecycle {
         return metrics.directHandOvers();
     }
 
+    /** Pages read from the table so far (a test's and the benchmark's view of the meter). */
+    long tableReads() {
+        return metrics.reads();
+    }
+
     /** Wake-ups not yet taken (a test's view of the bound {@link WakeUps#signal} keeps). */
     int pendingWakeUps() {
         return wakeUps.pending();

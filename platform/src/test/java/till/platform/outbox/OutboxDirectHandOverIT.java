@@ -38,7 +38,6 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import till.platform.AdvisoryLockSpace;
 import till.platform.PlatformHarness;
 import till.platform.kafka.Topics;
 import till.testsupport.TestInfrastructure;
@@ -170,12 +169,13 @@ class OutboxDirectHandOverIT extends PlatformHarness {
 
     /**
      * A relay that reads the table only every 30 s still publishes its own instance's commits at once, without a
-     * read: each row is counted as handed over directly.
+     * read: each row is counted as handed over directly, and the relay reads no page from the table meanwhile.
      */
     @Test
     void anIdleRelayHandsItsOwnInstancesCommitsOverWithoutReadingTheTable() {
         OutboxRelay active = leadingRelay(Duration.ofSeconds(30));
         Outbox outbox = outboxOf(active);
+        long reads = active.tableReads();
         for (int i = 0; i < 20; i++) {
             String key = run + "-" + i;
             UUID id = tx.execute(
@@ -183,6 +183,7 @@ class OutboxDirectHandOverIT extends PlatformHarness {
             awaitSent(List.of(id));
             assertThat(active.directHandOvers()).as("after row %d", i).isEqualTo(i + 1);
         }
+        assertThat(active.tableReads()).as("pages read from the table").isEqualTo(reads);
     }
 
     /**
@@ -201,7 +202,7 @@ class OutboxDirectHandOverIT extends PlatformHarness {
         Map<String, Integer> written =
                 writeUnderKeyLocks(List.of(outboxOf(first), outboxOf(second)), 8, 50, 2_000, () -> {
                     if (killed.get() < 6 && ThreadLocalRandom.current().nextInt(150) == 0) {
-                        killed.addAndGet(terminateActiveRelaySession());
+                        killed.addAndGet(OutboxRelayIT.terminateActiveRelaySession(jdbc));
                     }
                 });
 
@@ -226,7 +227,8 @@ class OutboxDirectHandOverIT extends PlatformHarness {
         OutboxRelay relay = relay(pollInterval);
         relay.start();
         started.add(relay);
-        await().atMost(Duration.ofSeconds(30)).until(() -> relay.directHandOver() != null);
+        // Leading, taking tickets, and past its first batch (which every leadership reads at once).
+        await().atMost(Duration.ofSeconds(30)).until(() -> relay.directHandOver() != null && relay.tableReads() > 0);
         return relay;
     }
 
@@ -299,19 +301,6 @@ class OutboxDirectHandOverIT extends PlatformHarness {
                                 .query(Long.class)
                                 .single()
                         == ids.size());
-    }
-
-    /** Terminates the backend holding the relay lease, as a network cut or a DBA would; returns how many. */
-    private int terminateActiveRelaySession() {
-        return jdbc.sql("""
-                        SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))
-                        FROM pg_locks
-                        WHERE locktype = 'advisory' AND granted AND classid = ? AND objid = 0 AND objsubid = 2
-                          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                        """)
-                .param(AdvisoryLockSpace.OUTBOX_RELAY)
-                .query(Integer.class)
-                .single();
     }
 
     /** Every record of the ledger events topic matching {@code matching}, up to the end it had when called. */

@@ -161,6 +161,7 @@ class OutboxRelayBenchmarkIT {
         relay.start();
         // Per rate: direct, then the relay with one event per transaction, then with ten.
         Map<Integer, List<Latencies>> latencies = new LinkedHashMap<>();
+        long readsBefore = relay.tableReads();
         try {
             latency(half, WARM_UP_RUN, throughActiveRelay, 1);
             latency(half, WARM_UP_RUN, direct, 1);
@@ -202,8 +203,11 @@ class OutboxRelayBenchmarkIT {
             }
         });
         System.out.printf(
-                "Direct hand-over %s: %d rows handed over directly in the latency phases%n",
-                DIRECT ? "on" : "off (-Dtill.bench.direct=false)", relay.directHandOvers());
+                "Direct hand-over %s: in the latency phases, %d rows handed over directly and %d pages read from the"
+                        + " table%n",
+                DIRECT ? "on" : "off (-Dtill.bench.direct=false)",
+                relay.directHandOvers(),
+                relay.tableReads() - readsBefore);
         System.out.println();
         System.out.println("Of the relay's latency, commit to handed to the producer (ms, from the record timestamp),"
                 + " and the machine's busy cores during each phase:");

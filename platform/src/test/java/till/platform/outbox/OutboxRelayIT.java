@@ -207,8 +207,12 @@ class OutboxRelayIT extends PlatformHarness {
         }
     }
 
-    /** Terminates the backend holding the relay lease, as a network cut or a DBA would; returns how many. */
     private int terminateActiveRelaySession() {
+        return terminateActiveRelaySession(jdbc);
+    }
+
+    /** Terminates the backend holding the relay lease, as a network cut or a DBA would; returns how many. */
+    static int terminateActiveRelaySession(JdbcClient jdbc) {
         return jdbc.sql("""
                         SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))
                         FROM pg_locks
