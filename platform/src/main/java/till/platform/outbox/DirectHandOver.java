@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * <p>A transaction that wrote rows while this instance's relay leads takes a {@link Ticket} just before it commits,
  * while it still holds the locks of the keys it wrote; it marks the ticket ready with its rows after the commit,
  * or dropped after a rollback or an unknown outcome. The dispatcher takes tickets strictly in the order they were
- * taken: one not yet resolved holds up those behind it (a commit takes milliseconds).
+ * taken: one not yet resolved holds up those behind it (a commit takes milliseconds), until a read of the table
+ * sees its commit.
  *
  * <p><b>Per-key order</b> is argued in {@link Dispatcher}: a ready ticket's rows go only if every unsent row of
  * the same keys that its transaction saw when it wrote is already in the pipeline, otherwise the table takes them.
@@ -43,6 +44,7 @@ final class DirectHandOver {
 
         final long xid;
         private State state = State.PENDING;
+        private boolean readAskedFor;
         private List<OutboxRow> rows = List.of();
         private Set<Long> earlier = Set.of();
 
@@ -136,6 +138,25 @@ final class DirectHandOver {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the head is still pending while a ticket behind it is ready; true once per head. Its writer may be
+     * descheduled between its commit and its after-commit step (on a busy machine, for tens of milliseconds): a
+     * read of the table then frees every ticket whose transaction committed, head included.
+     */
+    synchronized boolean headHoldsUpReadyTickets() {
+        Ticket head = line.peek();
+        if (head == null || head.state != Ticket.State.PENDING || head.readAskedFor) {
+            return false;
+        }
+        for (Ticket ticket : line) {
+            if (ticket.state == Ticket.State.READY) {
+                head.readAskedFor = true;
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The head ticket's rows are handed over: remember them, so that batch reads skip them. */

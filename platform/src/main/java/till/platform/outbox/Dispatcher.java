@@ -179,7 +179,8 @@ final class Dispatcher {
     /**
      * Hands over the rows of every resolved ticket at the head of the line, in line order, each only if every
      * earlier unsent row of its keys is already in the pipeline (the per-key argument is in this class's Javadoc);
-     * otherwise that ticket's rows are left to the table. Stops at a pending ticket, or when the pipeline is full.
+     * otherwise that ticket's rows are left to the table. Stops at a pending ticket, or when the pipeline is full;
+     * asks for a read of the table if a pending ticket holds up ready ones.
      */
     private void handOverTickets(Snapshot lastBatch) {
         for (DirectHandOver.Ticket ticket = direct.next(lastBatch);
@@ -200,6 +201,9 @@ final class Dispatcher {
                     return;
                 }
             }
+        }
+        if (direct.headHoldsUpReadyTickets()) {
+            wakeUps.signal();
         }
     }
 
