@@ -16,15 +16,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 import till.infra.demo.TillClient;
 import till.infra.stack.ChildProcess;
+import till.infra.stack.TillService;
 
 /**
  * The synchronous checkout service in a JVM of its own, with the same flags as Till's services, on a database
  * and role of its own in the stack's PostgreSQL: same server, same durability settings, same machine.
  */
 final class SyncCheckoutProcess implements AutoCloseable {
-
-    /** As {@code TillService} starts Till's services: the comparison is between designs, not heap sizes. */
-    static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC");
 
     private static final String DATABASE = "synccheckout";
 
@@ -46,7 +44,8 @@ final class SyncCheckoutProcess implements AutoCloseable {
         int port = freePort();
         ChildProcess process = ChildProcess.startJava(
                 "sync-checkout",
-                JVM_FLAGS,
+                // As Till's services run: the comparison is between designs, not heap sizes.
+                TillService.JVM_FLAGS,
                 List.of("-jar", executableJar(root).toString()),
                 Map.of(
                         "SYNC_CHECKOUT_PORT",

@@ -24,6 +24,12 @@ import java.util.stream.Stream;
  */
 public final class TillService {
 
+    /**
+     * Every service JVM's flags: a small heap and stacks, and the serial collector (no GC threads competing with
+     * the services, the broker and PostgreSQL for two cores).
+     */
+    public static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC");
+
     /** The first wait before a restart; it doubles up to {@link #LONGEST_BACK_OFF} while the service keeps dying. */
     static final Duration FIRST_BACK_OFF = Duration.ofSeconds(1);
 
@@ -82,7 +88,7 @@ public final class TillService {
         all.putAll(extraEnv);
         ChildProcess started = ChildProcess.startJava(
                 name.id + "-service",
-                List.of("-Xmx256m", "-Xss512k", "-XX:+UseSerialGC"),
+                JVM_FLAGS,
                 List.of("-jar", jar.toString()),
                 all,
                 log);

@@ -1,13 +1,15 @@
 package till.platform.outbox;
 
+import java.sql.Array;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import till.platform.cloudevents.CloudEvent;
 import till.platform.kafka.Tracing;
@@ -32,6 +34,33 @@ public class Outbox {
             this(topic, key, type, data, Tracing.childOfCurrent());
         }
     }
+
+    /** One row per array position, ordered by it so that the bigserial seq is drawn in list order. */
+    private static final String INSERT = """
+            INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, topic, message_key, headers)
+            SELECT CAST(id AS uuid), topic, message_key, type, CAST(payload AS json), topic, message_key,
+                   CAST(headers AS jsonb)
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 WITH ORDINALITY AS m (id, topic, message_key, type, payload, headers, position)
+            ORDER BY position
+            """;
+
+    /**
+     * The same insert for a transaction that hands its rows to the relay itself (ADR 6): it returns each row's seq,
+     * transaction and time, and, once, the seqs of the unsent rows of the same keys that this statement sees
+     * committed by other transactions (the relay hands the new rows over only after those). The last parameter is
+     * the keys.
+     */
+    private static final String INSERT_RETURNING = "WITH inserted AS (" + INSERT + """
+                RETURNING seq, xid, created_at
+            )
+            SELECT inserted.seq, inserted.xid::text AS xid, inserted.created_at,
+                   (SELECT array_agg(o.seq) FROM outbox o
+                    WHERE o.sent_at IS NULL AND o.message_key = ANY (?::text[])
+                      AND o.xid <> pg_current_xact_id()) AS earlier
+            FROM inserted
+            ORDER BY inserted.seq
+            """;
 
     private final JdbcClient jdbc;
     private final JsonMapper mapper;
@@ -79,27 +108,47 @@ public class Outbox {
             payloads[i] = mapper.writeValueAsString(event);
             headers[i] = mapper.writeValueAsString(Map.of(Tracing.TRACEPARENT, message.traceparent()));
         }
-        // One row per array position, ordered by it so that the bigserial seq is drawn in list order.
-        jdbc.sql("""
-                        INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, topic, message_key, headers)
-                        SELECT CAST(id AS uuid), topic, message_key, type, CAST(payload AS json), topic, message_key,
-                               CAST(headers AS jsonb)
-                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                             WITH ORDINALITY AS m (id, topic, message_key, type, payload, headers, position)
-                        ORDER BY position
-                        """).params(ids, topics, keys, types, payloads, headers).update();
-        if (!relay.isLeading()) {
-            // The active relay is in another instance: PostgreSQL carries the hint to it at commit. (A notifying
-            // commit takes a cluster-wide lock, so the active relay's own instance leaves it out.)
-            jdbc.sql("NOTIFY " + OutboxRelay.CHANNEL).update();
-        }
-        // The hint for this instance's relay, which is the active one or may be by the next poll.
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                relay.wakeUp();
+        OutboxTransaction transaction = OutboxTransaction.of(relay);
+        if (transaction.handsOverDirectly()) {
+            insertForDirectHandOver(transaction, ids, topics, keys, types, payloads, headers);
+        } else {
+            jdbc.sql(INSERT).params(ids, topics, keys, types, payloads, headers).update();
+            if (!relay.isLeading()) {
+                // The active relay is in another instance: PostgreSQL carries the hint to it at commit. (A notifying
+                // commit takes a cluster-wide lock, so the active relay's own instance leaves it out.)
+                jdbc.sql("NOTIFY " + WakeUps.CHANNEL).update();
             }
-        });
+        }
         return Arrays.stream(ids).map(UUID::fromString).toList();
+    }
+
+    private void insertForDirectHandOver(
+            OutboxTransaction transaction,
+            String[] ids,
+            String[] topics,
+            String[] keys,
+            String[] types,
+            String[] payloads,
+            String[] headers) {
+        long[] xid = new long[1];
+        Set<Long> earlier = new HashSet<>();
+        List<OutboxRow> rows = jdbc.sql(INSERT_RETURNING)
+                .params(ids, topics, keys, types, payloads, headers, keys)
+                .query((result, i) -> {
+                    xid[0] = Long.parseLong(result.getString("xid"));
+                    Array seqs = result.getArray("earlier");
+                    if (seqs != null) {
+                        earlier.addAll(Arrays.asList((Long[]) seqs.getArray()));
+                    }
+                    return new OutboxRow(
+                            result.getLong("seq"),
+                            topics[i],
+                            keys[i],
+                            payloads[i],
+                            headers[i],
+                            result.getTimestamp("created_at"));
+                })
+                .list();
+        transaction.wrote(xid[0], rows, earlier);
     }
 }

@@ -73,6 +73,8 @@ class OutboxRelayBenchmarkIT {
     private static final int KEYS = 50;
     private static final int BATCHED = 10;
     private static final int WRITERS = 4;
+    /** {@code -Dtill.bench.direct=false} measures the relay without direct hand-over (ADR 6): every row read. */
+    private static final boolean DIRECT = !"false".equals(System.getProperty("till.bench.direct"));
     /** Adds to {@link System#nanoTime()} to give epoch nanoseconds, comparable with the records' timestamps. */
     private static final long EPOCH_OFFSET_NANOS = System.currentTimeMillis() * 1_000_000 - System.nanoTime();
 
@@ -110,11 +112,7 @@ class OutboxRelayBenchmarkIT {
                 kafka,
                 mapper,
                 new SimpleMeterRegistry(),
-                500,
-                2000,
-                Duration.ofMillis(200),
-                Duration.ofDays(1),
-                true);
+                OutboxProperties.of(500, 2000, Duration.ofMillis(200), new OutboxProperties.Relay(true, DIRECT)));
     }
 
     /** Writes {@code events} messages (one transaction for the relay) and returns their ids. */
@@ -137,17 +135,9 @@ class OutboxRelayBenchmarkIT {
         int half = (int) (relayRate / 2);
         int quarter = (int) (relayRate / 4);
 
-        Writer throughRelay = events -> {
-            List<Outbox.Message> messages = new ArrayList<>(events);
-            for (int i = 0; i < events; i++) {
-                String key = "key-" + ThreadLocalRandom.current().nextInt(KEYS);
-                messages.add(new Outbox.Message(
-                        Topics.LEDGER_EVENTS, key, "till.bench.Payload", new Payload(run, i, padding)));
-            }
-            return tx.execute(s -> outbox.appendAll(messages)).stream()
-                    .map(UUID::toString)
-                    .toList();
-        };
+        Writer throughRelay = events -> tx.execute(s -> outbox.appendAll(messages(events))).stream()
+                .map(UUID::toString)
+                .toList();
         Writer direct = events -> {
             List<String> ids = new ArrayList<>(events);
             for (int i = 0; i < events; i++) {
@@ -163,19 +153,25 @@ class OutboxRelayBenchmarkIT {
         };
         double[] writersAlone = writersAlone(throughRelay, half, Duration.ofSeconds(5));
         OutboxRelay relay = relay();
+        // The relay's own instance writes, as in a service of one instance: woken in-process, not by NOTIFY.
+        Outbox outboxOfRelay = new Outbox(jdbc, mapper, relay, "relaybench");
+        Writer throughActiveRelay = events -> tx.execute(s -> outboxOfRelay.appendAll(messages(events))).stream()
+                .map(UUID::toString)
+                .toList();
         relay.start();
         // Per rate: direct, then the relay with one event per transaction, then with ten.
         Map<Integer, List<Latencies>> latencies = new LinkedHashMap<>();
+        long readsBefore = relay.tableReads();
         try {
-            latency(half, WARM_UP_RUN, throughRelay, 1);
+            latency(half, WARM_UP_RUN, throughActiveRelay, 1);
             latency(half, WARM_UP_RUN, direct, 1);
             for (int rate : quarter > 1_000 ? List.of(half, quarter, 1_000) : List.of(half, quarter)) {
                 latencies.put(
                         rate,
                         List.of(
                                 latency(rate, LATENCY_RUN, direct, 1),
-                                latency(rate, LATENCY_RUN, throughRelay, 1),
-                                latency(rate, LATENCY_RUN, throughRelay, BATCHED)));
+                                latency(rate, LATENCY_RUN, throughActiveRelay, 1),
+                                latency(rate, LATENCY_RUN, throughActiveRelay, BATCHED)));
             }
         } finally {
             relay.stop();
@@ -206,6 +202,12 @@ class OutboxRelayBenchmarkIT {
                 }
             }
         });
+        System.out.printf(
+                "Direct hand-over %s: in the latency phases, %d rows handed over directly and %d pages read from the"
+                        + " table%n",
+                DIRECT ? "on" : "off (-Dtill.bench.direct=false)",
+                relay.directHandOvers(),
+                relay.tableReads() - readsBefore);
         System.out.println();
         System.out.println("Of the relay's latency, commit to handed to the producer (ms, from the record timestamp),"
                 + " and the machine's busy cores during each phase:");
@@ -233,6 +235,16 @@ class OutboxRelayBenchmarkIT {
         System.out.println();
         latencies.forEach((rate, measured) -> measured.forEach(phase ->
                 assertThat(phase.toConsumeMicros()).as("consumed at %d/s", rate).hasSizeGreaterThan(rate * 5)));
+    }
+
+    private List<Outbox.Message> messages(int events) {
+        List<Outbox.Message> messages = new ArrayList<>(events);
+        for (int i = 0; i < events; i++) {
+            String key = "key-" + ThreadLocalRandom.current().nextInt(KEYS);
+            messages.add(
+                    new Outbox.Message(Topics.LEDGER_EVENTS, key, "till.bench.Payload", new Payload(run, i, padding)));
+        }
+        return messages;
     }
 
     /** The producer alone: the same record size and keys, every acknowledgement awaited. Returns events/s. */

@@ -140,7 +140,7 @@ class OutboxRelayIT extends PlatformHarness {
             // Both listening before anything commits: a notification sent earlier reaches nobody.
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> jdbc.sql("SELECT count(*) FROM pg_stat_activity WHERE query = ? AND state = 'idle'")
-                                    .param("LISTEN " + OutboxRelay.CHANNEL)
+                                    .param("LISTEN " + WakeUps.CHANNEL)
                                     .query(Long.class)
                                     .single()
                             >= 2);
@@ -173,7 +173,11 @@ class OutboxRelayIT extends PlatformHarness {
 
     private OutboxRelay relay(Duration pollInterval) {
         return new OutboxRelay(
-                dataSource, kafka, mapper, new SimpleMeterRegistry(), 100, 400, pollInterval, Duration.ofDays(1), true);
+                dataSource,
+                kafka,
+                mapper,
+                new SimpleMeterRegistry(),
+                OutboxProperties.of(100, 400, pollInterval, true));
     }
 
     /**
@@ -203,8 +207,12 @@ class OutboxRelayIT extends PlatformHarness {
         }
     }
 
-    /** Terminates the backend holding the relay lease, as a network cut or a DBA would; returns how many. */
     private int terminateActiveRelaySession() {
+        return terminateActiveRelaySession(jdbc);
+    }
+
+    /** Terminates the backend holding the relay lease, as a network cut or a DBA would; returns how many. */
+    static int terminateActiveRelaySession(JdbcClient jdbc) {
         return jdbc.sql("""
                         SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))
                         FROM pg_locks

@@ -20,11 +20,7 @@ class OutboxRelayWakeUpTest {
                 new KafkaTemplate<>(new DefaultKafkaProducerFactory<String, String>(java.util.Map.of())),
                 JsonMapper.builder().build(),
                 new SimpleMeterRegistry(),
-                10,
-                10,
-                Duration.ofMillis(200),
-                Duration.ofDays(1),
-                false);
+                OutboxProperties.of(10, 10, Duration.ofMillis(200), false));
 
         for (int commit = 0; commit < 100_000; commit++) {
             follower.wakeUp();

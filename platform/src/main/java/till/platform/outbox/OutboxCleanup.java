@@ -1,0 +1,43 @@
+package till.platform.outbox;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import org.springframework.stereotype.Component;
+
+/** Deletes sent rows past their retention ({@code till.outbox.retention}); unsent rows are never deleted. */
+@Component
+class OutboxCleanup implements SchedulingConfigurer {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxCleanup.class);
+    private static final Duration FIRST_RUN_AFTER = Duration.ofMinutes(1);
+
+    private final JdbcClient jdbc;
+    private final OutboxProperties properties;
+
+    OutboxCleanup(JdbcClient jdbc, OutboxProperties properties) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(
+                new FixedDelayTask(this::deleteSentRows, properties.cleanupInterval(), FIRST_RUN_AFTER));
+    }
+
+    void deleteSentRows() {
+        int deleted = jdbc.sql("DELETE FROM outbox WHERE sent_at < ?")
+                .param(Timestamp.from(Instant.now().minus(properties.retention())))
+                .update();
+        if (deleted > 0) {
+            log.info("deleted {} outbox rows sent more than {} ago", deleted, properties.retention());
+        }
+    }
+}

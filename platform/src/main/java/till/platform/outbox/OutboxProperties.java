@@ -1,0 +1,67 @@
+package till.platform.outbox;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The outbox relay's settings, {@code till.outbox.*}, checked when they are bound: a relay with a page of no rows or
+ * a poll interval of zero would start and then spin or stall, so it does not start at all.
+ *
+ * @param batchSize rows read from the table per page
+ * @param maxInFlight rows handed to the producer and not yet marked sent, at most (never fewer than a page)
+ * @param pollInterval how often the relay reads the table without a wake-up; also how often a follower retries the
+ *     lease
+ * @param retention how long sent rows are kept before cleanup deletes them
+ * @param cleanupInterval how often cleanup runs
+ * @param relay whether this instance runs a relay at all
+ */
+@ConfigurationProperties("till.outbox")
+record OutboxProperties(
+        @DefaultValue("500") int batchSize,
+        @DefaultValue("2000") int maxInFlight,
+        @DefaultValue("200ms") Duration pollInterval,
+        @DefaultValue("24h") Duration retention,
+        @DefaultValue("10m") Duration cleanupInterval,
+        @DefaultValue Relay relay) {
+
+    OutboxProperties {
+        requirePositive("till.outbox.batch-size", batchSize);
+        requirePositive("till.outbox.max-in-flight", maxInFlight);
+        requirePositive("till.outbox.poll-interval", pollInterval);
+        requirePositive("till.outbox.retention", retention);
+        requirePositive("till.outbox.cleanup-interval", cleanupInterval);
+        maxInFlight = Math.max(maxInFlight, batchSize);
+    }
+
+    /**
+     * @param enabled {@code false} leaves rows unsent: for fault tests, or when change-data capture publishes them
+     * @param directHandOver whether a transaction in the active relay's instance hands its rows to the relay after
+     *     commit, sparing the read of the table (ADR 6); {@code false} leaves every row to the table
+     */
+    record Relay(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("true") boolean directHandOver) {}
+
+    /** The defaults, with these overrides: for tests and benchmarks that run relays of their own. */
+    static OutboxProperties of(int batchSize, int maxInFlight, Duration pollInterval, boolean enabled) {
+        return of(batchSize, maxInFlight, pollInterval, new Relay(enabled, true));
+    }
+
+    static OutboxProperties of(int batchSize, int maxInFlight, Duration pollInterval, Relay relay) {
+        return new OutboxProperties(
+                batchSize, maxInFlight, pollInterval, Duration.ofHours(24), Duration.ofMinutes(10), relay);
+    }
+
+    private static void requirePositive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, not " + value);
+        }
+    }
+
+    private static void requirePositive(String name, Duration duration) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, not " + duration);
+        }
+    }
+}
