@@ -86,12 +86,8 @@ public final class TillService {
     private synchronized void start(Map<String, String> extraEnv) {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.putAll(extraEnv);
-        ChildProcess started = ChildProcess.startJava(
-                name.id + "-service",
-                JVM_FLAGS,
-                List.of("-jar", jar.toString()),
-                all,
-                log);
+        ChildProcess started =
+                ChildProcess.startJava(name.id + "-service", JVM_FLAGS, List.of("-jar", jar.toString()), all, log);
         process = started;
         startedAt = Instant.now();
         down = false;
