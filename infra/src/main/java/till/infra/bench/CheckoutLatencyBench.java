@@ -2,7 +2,6 @@ package till.infra.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -137,7 +136,9 @@ public final class CheckoutLatencyBench {
     private void run(Path root, Path work, Stack stack, TillClient http) {
         String checkoutJdbcUrl = stack.jdbcUrl(TillService.Name.CHECKOUT);
         String server = checkoutJdbcUrl.substring(0, checkoutJdbcUrl.lastIndexOf('/') + 1);
-        long postmaster = postmasterPid(server + "postgres");
+        long postmaster = stack.postgresPid();
+        notes.add("PostgreSQL, shared by both systems: fsync=%s, synchronous_commit=%s"
+                .formatted(setting(server + "postgres", "fsync"), setting(server + "postgres", "synchronous_commit")));
         // Till's JVMs are this JVM's children so far: the three services and the broker.
         Set<Long> tillJvms = ProcessHandle.current()
                 .children()
@@ -417,19 +418,14 @@ public final class CheckoutLatencyBench {
         return "%.2fx".formatted(till / sync);
     }
 
-    private static long postmasterPid(String superuserJdbcUrl) {
+    private static String setting(String superuserJdbcUrl, String name) {
         try (Connection c = DriverManager.getConnection(superuserJdbcUrl, "postgres", "postgres");
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT current_setting('data_directory')")) {
+                ResultSet rs = s.executeQuery("SELECT current_setting('" + name + "')")) {
             rs.next();
-            // postmaster.pid's first line is the postmaster's pid.
-            return Long.parseLong(Files.readAllLines(Path.of(rs.getString(1), "postmaster.pid"))
-                    .getFirst()
-                    .trim());
+            return rs.getString(1);
         } catch (SQLException e) {
-            throw new IllegalStateException("could not ask PostgreSQL for its data directory", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read postmaster.pid", e);
+            throw new IllegalStateException("could not ask PostgreSQL for " + name, e);
         }
     }
 

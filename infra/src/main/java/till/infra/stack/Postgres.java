@@ -50,6 +50,8 @@ final class Postgres {
                 // ./run bench checkout --profile: which statements take the database's time.
                 builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
             }
+            // Only for a benchmark that asks what durable commits cost (ADR 5); never set for a shop's data.
+            String durable = "1".equals(System.getenv("TILL_BENCH_NOT_DURABLE")) ? "off" : "on";
             server = builder.setPort(port)
                     .setDataDirectory(dataDir)
                     // zonky runs initdb only when the directory has no postgresql.conf, and never deletes it.
@@ -60,8 +62,8 @@ final class Postgres {
                     .setPGStartupWait(Duration.ofMinutes(3))
                     // zonky passes -F (fsync off) and defaults synchronous_commit to off: a commit the services
                     // acknowledged, and a relay published, must survive a crash, so both are turned back on.
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("fsync", durable)
+                    .setServerConfig("synchronous_commit", durable)
                     .setServerConfig("full_page_writes", "on")
                     .setServerConfig("max_connections", "300")
                     .start();
