@@ -12,6 +12,9 @@ import tools.jackson.databind.JsonNode;
  * final checkout when the server waits for it, or 202 PENDING; then {@code GET /api/checkouts/{id}}, also with
  * {@code Prefer: wait=30}, until CONFIRMED or REJECTED. Only a GET that answers PENDING at once (a server that
  * ignores Prefer) is followed by a 2 ms pause, so that polling does not spin.
+ *
+ * <p>{@link #polling} is the till issue 19 started from: POST without {@code Prefer}, then a plain GET every
+ * {@code pollEvery} until the checkout is final.
  */
 record TillCheckouts(
         TillClient http,
@@ -20,7 +23,8 @@ record TillCheckouts(
         String ledgerUrl,
         Cpu.Processes processes,
         LongAdder answeredByPost,
-        LongAdder gets)
+        LongAdder gets,
+        Duration pollEvery)
         implements CheckoutSystem {
 
     private static final int WAIT_SECONDS = 30;
@@ -28,12 +32,18 @@ record TillCheckouts(
     private static final long AT_ONCE_NANOS = Duration.ofSeconds(1).toNanos();
 
     TillCheckouts(TillClient http, String checkoutUrl, String inventoryUrl, String ledgerUrl, Cpu.Processes processes) {
-        this(http, checkoutUrl, inventoryUrl, ledgerUrl, processes, new LongAdder(), new LongAdder());
+        this(http, checkoutUrl, inventoryUrl, ledgerUrl, processes, new LongAdder(), new LongAdder(), Duration.ZERO);
+    }
+
+    /** The same Till, asked the way a till without {@code Prefer: wait} has to: polling every {@code every}. */
+    TillCheckouts polling(Duration every) {
+        return new TillCheckouts(
+                http, checkoutUrl, inventoryUrl, ledgerUrl, processes, new LongAdder(), new LongAdder(), every);
     }
 
     @Override
     public String name() {
-        return "Till";
+        return pollEvery.isZero() ? "Till" : "Till poll " + pollEvery.toMillis() + "ms";
     }
 
     @Override
@@ -43,6 +53,33 @@ record TillCheckouts(
 
     @Override
     public Outcome checkout(String idempotencyKey, String customerId, List<Line> lines) {
+        return pollEvery.isZero()
+                ? waiting(idempotencyKey, customerId, lines)
+                : polling(idempotencyKey, customerId, lines);
+    }
+
+    private Outcome polling(String idempotencyKey, String customerId, List<Line> lines) {
+        JsonNode checkout = ok(
+                http.post(
+                        checkoutUrl + "/api/checkouts",
+                        Map.of("customerId", customerId, "lines", lines),
+                        Map.of("Idempotency-Key", idempotencyKey)),
+                "POST /api/checkouts");
+        String url =
+                checkoutUrl + "/api/checkouts/" + checkout.get("checkoutId").asString();
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (pending(checkout)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(url + " still PENDING after " + PATIENCE);
+            }
+            sleep(pollEvery);
+            checkout = ok(http.get(url), "GET " + url);
+            gets.increment();
+        }
+        return Outcome.valueOf(checkout.get("status").asString());
+    }
+
+    private Outcome waiting(String idempotencyKey, String customerId, List<Line> lines) {
         TillClient.Response posted = http.postWaiting(
                 checkoutUrl + "/api/checkouts",
                 Map.of("customerId", customerId, "lines", lines),
@@ -81,8 +118,12 @@ record TillCheckouts(
     }
 
     private static void pause() {
+        sleep(Duration.ofMillis(2));
+    }
+
+    private static void sleep(Duration duration) {
         try {
-            Thread.sleep(2);
+            Thread.sleep(duration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while polling a checkout", e);
