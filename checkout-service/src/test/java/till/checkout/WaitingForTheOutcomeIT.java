@@ -27,6 +27,7 @@ import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
 import till.checkout.outcome.CheckoutOutcomes;
 import till.contracts.inventory.ReserveStock;
 import till.contracts.inventory.StockRejected;
@@ -37,6 +38,8 @@ import tools.jackson.databind.JsonNode;
  * {@code Prefer: wait=N} (RFC 7240): a till gets the sale's outcome in the answer, woken by the checkout's own
  * decision through PostgreSQL's LISTEN/NOTIFY, and holds no thread or connection while it waits.
  */
+// A deadline far beyond every wait here, so that a checkout left pending is still PENDING when its waits run out.
+@TestPropertySource(properties = "till.checkout.deadline=2m")
 class WaitingForTheOutcomeIT extends CheckoutHarness {
 
     @Autowired
@@ -275,7 +278,6 @@ class WaitingForTheOutcomeIT extends CheckoutHarness {
     void fiveHundredWaitingRequestsHoldNeitherThreadsNorConnections() throws Exception {
         int checkouts = 50;
         int requests = 500;
-        // Shorter than the checkouts' 30 s deadline, so the unwoken half are still PENDING when their waits run out.
         int waitSeconds = 20;
         List<String> products = new ArrayList<>();
         List<String> ids = new ArrayList<>();
