@@ -89,6 +89,16 @@ class PollApplierIT extends PlatformHarness {
     }
 
     @Test
+    void everyListenerCommitsItsOffsetsWithoutWaitingForTheBroker() {
+        assertThat(listeners.getListenerContainers())
+                .isNotEmpty()
+                .allSatisfy(container -> assertThat(
+                                container.getContainerProperties().isSyncCommits())
+                        .as(container.getListenerId())
+                        .isFalse());
+    }
+
+    @Test
     void aPollOfOneHundredCommandsIsAppliedInAHandfulOfTransactions() {
         String run = "batch-" + UUID.randomUUID() + "-";
         for (int i = 0; i < 100; i++) {
