@@ -446,7 +446,7 @@ public final class CheckoutLatencyBench {
         }
     }
 
-    private static void sleep(Duration duration) {
+    static void sleep(Duration duration) {
         try {
             Thread.sleep(duration);
         } catch (InterruptedException e) {

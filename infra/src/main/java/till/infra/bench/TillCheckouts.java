@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import till.infra.demo.TillClient;
 import tools.jackson.databind.JsonNode;
 
@@ -65,30 +66,35 @@ record TillCheckouts(
                         Map.of("customerId", customerId, "lines", lines),
                         Map.of("Idempotency-Key", idempotencyKey)),
                 "POST /api/checkouts");
-        String url =
-                checkoutUrl + "/api/checkouts/" + checkout.get("checkoutId").asString();
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (pending(checkout)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(url + " still PENDING after " + PATIENCE);
-            }
-            sleep(pollEvery);
-            checkout = ok(http.get(url), "GET " + url);
-            gets.increment();
-        }
-        return Outcome.valueOf(checkout.get("status").asString());
+        return untilFinal(checkout, url -> {
+            CheckoutLatencyBench.sleep(pollEvery);
+            return ok(http.get(url), "GET " + url);
+        });
     }
 
     private Outcome waiting(String idempotencyKey, String customerId, List<Line> lines) {
-        TillClient.Response posted = http.postWaiting(
-                checkoutUrl + "/api/checkouts",
-                Map.of("customerId", customerId, "lines", lines),
-                Map.of("Idempotency-Key", idempotencyKey),
-                WAIT_SECONDS);
-        JsonNode checkout = ok(posted, "POST /api/checkouts");
+        JsonNode checkout = ok(
+                http.postWaiting(
+                        checkoutUrl + "/api/checkouts",
+                        Map.of("customerId", customerId, "lines", lines),
+                        Map.of("Idempotency-Key", idempotencyKey),
+                        WAIT_SECONDS),
+                "POST /api/checkouts");
         if (!pending(checkout)) {
             answeredByPost.increment();
         }
+        return untilFinal(checkout, url -> {
+            long asked = System.nanoTime();
+            JsonNode answer = ok(http.getWaiting(url, WAIT_SECONDS), "GET " + url);
+            if (pending(answer) && System.nanoTime() - asked < AT_ONCE_NANOS) {
+                CheckoutLatencyBench.sleep(Duration.ofMillis(2));
+            }
+            return answer;
+        });
+    }
+
+    /** Asks {@code next} for the checkout at its URL, within {@link #PATIENCE}, until it is no longer PENDING. */
+    private Outcome untilFinal(JsonNode checkout, Function<String, JsonNode> next) {
         String url =
                 checkoutUrl + "/api/checkouts/" + checkout.get("checkoutId").asString();
         long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -96,12 +102,8 @@ record TillCheckouts(
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(url + " still PENDING after " + PATIENCE);
             }
-            long asked = System.nanoTime();
-            checkout = ok(http.getWaiting(url, WAIT_SECONDS), "GET " + url);
+            checkout = next.apply(url);
             gets.increment();
-            if (pending(checkout) && System.nanoTime() - asked < AT_ONCE_NANOS) {
-                pause();
-            }
         }
         return Outcome.valueOf(checkout.get("status").asString());
     }
@@ -115,18 +117,5 @@ record TillCheckouts(
             throw new IllegalStateException(what + ": HTTP " + answer.status() + " " + answer.body());
         }
         return answer.body();
-    }
-
-    private static void pause() {
-        sleep(Duration.ofMillis(2));
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while polling a checkout", e);
-        }
     }
 }
