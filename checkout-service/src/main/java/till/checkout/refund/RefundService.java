@@ -1,11 +1,7 @@
 package till.checkout.refund;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import till.checkout.idempotency.RequestFingerprint;
 import till.checkout.saga.Checkout;
 import till.checkout.saga.CheckoutLine;
 import till.checkout.saga.CheckoutMessages;
@@ -69,7 +66,7 @@ public class RefundService {
             return java.util.Optional.empty();
         }
         Checkout checkout = found.get();
-        String fingerprint = fingerprint(items);
+        String fingerprint = RequestFingerprint.of(checkoutId.toString(), List.copyOf(items.entrySet()));
         var earlier = refunds.byIdempotencyKey(checkoutId, idempotencyKey);
         if (earlier.isPresent()) {
             if (!earlier.get().getValue().equals(fingerprint)) {
@@ -145,18 +142,5 @@ public class RefundService {
                                         refundId.toString(),
                                         checkout.customerId(),
                                         refund.amountMinor())))));
-    }
-
-    private static String fingerprint(Map<String, Integer> items) {
-        StringBuilder canonical = new StringBuilder();
-        new java.util.TreeMap<>(items)
-                .forEach((p, q) -> canonical.append(p).append('\t').append(q).append('\n'));
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256")
-                            .digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

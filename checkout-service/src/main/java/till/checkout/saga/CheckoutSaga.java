@@ -2,21 +2,19 @@ package till.checkout.saga;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import till.checkout.idempotency.RequestFingerprint;
 import till.checkout.timeline.Timeline;
 
 /**
@@ -64,7 +62,9 @@ public class CheckoutSaga {
 
     @Transactional
     public Started start(String idempotencyKey, String customerId, List<Item> items) {
-        String fingerprint = fingerprint(customerId, items);
+        String fingerprint = RequestFingerprint.of(
+                customerId,
+                items.stream().map(i -> Map.entry(i.productId(), i.quantity())).toList());
         List<CheckoutLine> lines = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             lines.add(
@@ -133,18 +133,5 @@ public class CheckoutSaga {
 
     Instant now() {
         return clock.instant();
-    }
-
-    private static String fingerprint(String customerId, List<Item> items) {
-        StringBuilder canonical = new StringBuilder(customerId);
-        items.forEach(
-                i -> canonical.append('\n').append(i.productId()).append('\t').append(i.quantity()));
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -172,7 +173,7 @@ public final class CheckoutLatencyBench {
             warmUp(systems);
             String postgres = server + "postgres";
             PROFILE.ifPresent(dir -> Profile.resetStatements(postgres));
-            measure(systems, till);
+            measure(systems, till, stack);
             PROFILE.ifPresent(dir -> notes.add("the statements that took the most PostgreSQL time in the measured"
                     + " phases, both systems (pg_stat_statements):\n" + Profile.statements(postgres, 20)));
         }
@@ -199,16 +200,21 @@ public final class CheckoutLatencyBench {
                 + " (included in the CPU per checkout, as it would be in a shop)");
     }
 
-    private void measure(List<CheckoutSystem> systems, TillCheckouts till) {
+    private void measure(List<CheckoutSystem> systems, TillCheckouts till, Stack stack) {
         int n = options.checkouts();
         Duration limit = options.phaseLimit();
         // One till is where a polling till loses most: issue 19's till polled every 50 ms.
         List<CheckoutSystem> withPolling = new ArrayList<>(systems);
         withPolling.add(till.polling(Duration.ofMillis(50)));
+        Instant oneTillFrom = Instant.now();
         each(
                 withPolling,
                 "(a) 1 till, 1 line",
                 (system, name) -> Load.closed(system, name, 1, n, limit, CheckoutLatencyBench::oneLine));
+        Instant oneTillTo = Instant.now();
+        PROFILE.ifPresent(dir -> notes.add("where a message's time went on each hop in (a), both Till tills (outbox"
+                + " commit timestamps, Kafka record timestamps, inbox):\n"
+                + HopTimes.report(stack, oneTillFrom, oneTillTo)));
         String sixteenTills = "(b) 16 tills, 2 lines/200";
         each(
                 systems,

@@ -49,6 +49,8 @@ final class Postgres {
             if (System.getenv("TILL_PROFILE") != null) {
                 // ./run bench checkout --profile: which statements take the database's time.
                 builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+                // and where each hop's time goes: the commit time of every outbox row's transaction (HopTimes).
+                builder.setServerConfig("track_commit_timestamp", "on");
             }
             // Only for a benchmark that asks what durable commits cost (ADR 5); never set for a shop's data.
             String durable = "1".equals(System.getenv("TILL_BENCH_NOT_DURABLE")) ? "off" : "on";

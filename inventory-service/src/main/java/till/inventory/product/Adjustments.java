@@ -4,8 +4,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import till.contracts.InvalidMessageException;
 import till.contracts.inventory.AdjustStock;
-import till.platform.cloudevents.InvalidMessageException;
 
 /**
  * Every change of on hand that is neither a sale nor a return, once per adjustment id whether it came by REST or

@@ -3,12 +3,12 @@ package till.inventory.refund;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import till.contracts.InvalidMessageException;
 import till.contracts.inventory.ReturnStock;
 import till.contracts.inventory.StockReturned;
 import till.inventory.product.Product;
 import till.inventory.product.ProductLocks;
 import till.inventory.product.Products;
-import till.platform.cloudevents.InvalidMessageException;
 import till.platform.kafka.Topics;
 import till.platform.outbox.Outbox;
 

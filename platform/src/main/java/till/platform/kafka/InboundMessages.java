@@ -7,8 +7,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
+import till.contracts.InvalidMessageException;
 import till.platform.cloudevents.CloudEvent;
-import till.platform.cloudevents.InvalidMessageException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**

@@ -11,7 +11,7 @@ import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
-import till.platform.cloudevents.InvalidMessageException;
+import till.contracts.InvalidMessageException;
 
 /**
  * One error policy for every listener. A message no retry can fix (not JSON, unknown type, invalid data) goes
