@@ -1,5 +1,7 @@
 package till.infra.stack;
 
+import till.platform.ParentProcess;
+
 /**
  * Entry point of the broker's JVM: Kafka's own {@code kafka.Kafka}, plus a watch on the stack's pid so the
  * broker exits if the stack is killed without a chance to stop it.
@@ -9,7 +11,10 @@ public final class KafkaMain {
     private KafkaMain() {}
 
     public static void main(String[] args) throws Exception {
-        ParentWatch.start();
+        ParentProcess.onExit(() -> {
+            System.err.println("the stack that started this broker is gone; exiting");
+            System.exit(0);
+        });
         kafka.Kafka.main(args);
     }
 }
