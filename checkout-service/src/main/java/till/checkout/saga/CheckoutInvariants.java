@@ -2,7 +2,6 @@ package till.checkout.saga;
 
 import java.time.Duration;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import till.platform.invariants.InvariantCheck;
@@ -18,9 +17,9 @@ class CheckoutInvariants implements InvariantCheck {
     private final JdbcClient jdbc;
     private final Duration commitGrace;
 
-    CheckoutInvariants(JdbcClient jdbc, @Value("${till.checkout.commit-grace:60s}") Duration commitGrace) {
+    CheckoutInvariants(JdbcClient jdbc, CheckoutProperties properties) {
         this.jdbc = jdbc;
-        this.commitGrace = commitGrace;
+        this.commitGrace = properties.commitGrace();
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import till.checkout.idempotency.RequestFingerprint;
@@ -22,6 +22,7 @@ import till.checkout.timeline.Timeline;
  * messages it implies to the outbox (and the timeline).
  */
 @Service
+@EnableConfigurationProperties(CheckoutProperties.class)
 public class CheckoutSaga {
 
     private static final Logger log = LoggerFactory.getLogger(CheckoutSaga.class);
@@ -51,12 +52,12 @@ public class CheckoutSaga {
             CheckoutMessages messages,
             Timeline timeline,
             MeterRegistry meters,
-            @Value("${till.checkout.deadline:30s}") Duration deadline) {
+            CheckoutProperties properties) {
         this.checkouts = checkouts;
         this.messages = messages;
         this.timeline = timeline;
         this.clock = Clock.systemUTC();
-        this.deadline = deadline;
+        this.deadline = properties.deadline();
         this.unapplicable = meters.counter("till.checkout.replies.unapplicable");
     }
 

@@ -113,7 +113,7 @@ public final class Stack implements AutoCloseable {
             env.put(prefix + "_JDBC_URL", postgres.jdbcUrl(name.id()));
             env.put(prefix + "_DB_USER", name.id());
             env.put(prefix + "_DB_PASSWORD", name.id());
-            env.put("TILL_TOPIC_PARTITIONS", String.valueOf(options.partitions()));
+            env.put("TILL_TOPICS_PARTITIONS", String.valueOf(options.partitions()));
             env.put("TILL_CHECKOUT_DEADLINE", options.checkoutDeadline().toMillis() + "ms");
             TillService service =
                     new TillService(name, options.root(), port, env, logs.resolve(name.id() + "-service.log"));

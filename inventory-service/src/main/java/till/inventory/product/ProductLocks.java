@@ -3,7 +3,6 @@ package till.inventory.product;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
@@ -11,7 +10,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
@@ -32,6 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * jitter, bounded in attempts and time, and then fails loudly with {@link LockUnavailableException}.
  */
 @Component
+@EnableConfigurationProperties(ProductLockProperties.class)
 public class ProductLocks {
 
     private static final Logger log = LoggerFactory.getLogger(ProductLocks.class);
@@ -50,21 +50,17 @@ public class ProductLocks {
             JdbcClient jdbc,
             PlatformTransactionManager transactions,
             MeterRegistry meters,
-            @Value("${till.inventory.lock.max-retries:10}") int maxRetries,
-            @Value("${till.inventory.lock.initial-delay:10ms}") Duration initialDelay,
-            @Value("${till.inventory.lock.jitter:5ms}") Duration jitter,
-            @Value("${till.inventory.lock.max-delay:400ms}") Duration maxDelay,
-            @Value("${till.inventory.lock.timeout:3s}") Duration timeout) {
+            ProductLockProperties backOff) {
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
         this.retry = new RetryTemplate(RetryPolicy.builder()
                 .predicate(ProductLocks::isLockNotAvailable)
-                .maxRetries(maxRetries)
-                .delay(initialDelay)
+                .maxRetries(backOff.maxRetries())
+                .delay(backOff.initialDelay())
                 .multiplier(2.0)
-                .jitter(jitter)
-                .maxDelay(maxDelay)
-                .timeout(timeout)
+                .jitter(backOff.jitter())
+                .maxDelay(backOff.maxDelay())
+                .timeout(backOff.timeout())
                 .build());
         this.conflicts = Counter.builder("till.inventory.lock.conflicts")
                 .description("attempts that found the product row locked (SQLSTATE 55P03)")

@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -18,21 +20,30 @@ import till.platform.cloudevents.CloudEvent;
 
 /**
  * Records the id of every applied message in the transaction that applies it. A message seen before is
- * acknowledged and skipped. Ids are kept for {@code till.inbox.retention} (default 7 days), far longer than
+ * acknowledged and skipped. Ids are kept for {@code till.inbox.retention} (default 7 days, {@link InboxProperties}), far longer than
  * any redelivery: after that a replayed message is deduplicated only by the business keys (reservation per
  * checkout and product, ledger entry per kind and reference), which every handler also enforces.
  */
 @Component
-public class Inbox {
+@EnableConfigurationProperties(InboxProperties.class)
+public class Inbox implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(Inbox.class);
 
-    private final JdbcClient jdbc;
-    private final Duration retention;
+    private static final Duration FIRST_CLEANUP_AFTER = Duration.ofMinutes(1);
 
-    Inbox(JdbcClient jdbc, @Value("${till.inbox.retention:7d}") Duration retention) {
+    private final JdbcClient jdbc;
+    private final InboxProperties properties;
+
+    Inbox(JdbcClient jdbc, InboxProperties properties) {
         this.jdbc = jdbc;
-        this.retention = retention;
+        this.properties = properties;
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(
+                new FixedDelayTask(this::forgetOldIds, properties.cleanupInterval(), FIRST_CLEANUP_AFTER));
     }
 
     /** True the first time this message is seen; must run in the transaction that applies it. */
@@ -75,10 +86,9 @@ public class Inbox {
         return firstSeen;
     }
 
-    @Scheduled(fixedDelayString = "${till.inbox.cleanup-interval:1h}", initialDelayString = "1m")
     void forgetOldIds() {
         jdbc.sql("DELETE FROM inbox WHERE received_at < ?")
-                .param(Timestamp.from(Instant.now().minus(retention)))
+                .param(Timestamp.from(Instant.now().minus(properties.retention())))
                 .update();
     }
 }

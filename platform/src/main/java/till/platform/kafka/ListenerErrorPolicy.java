@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaOperations;
@@ -21,16 +21,15 @@ import till.contracts.InvalidMessageException;
  * topic/partition/offset in headers; the partition then moves on. Nothing is skipped silently.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(KafkaProperties.class)
 class ListenerErrorPolicy {
 
     /** Header with a one-line, human-readable reason, beside Spring Kafka's {@code kafka_dlt-*} headers. */
     static final String REASON_HEADER = "till-dlt-reason";
 
     @Bean
-    DefaultErrorHandler listenerErrorHandler(
-            KafkaOperations<String, String> kafka,
-            @Value("${till.listener.max-retries:8}") int maxRetries,
-            @Value("${till.listener.initial-backoff-ms:100}") long initialBackoffMs) {
+    DefaultErrorHandler listenerErrorHandler(KafkaOperations<String, String> kafka, KafkaProperties properties) {
+        KafkaProperties.Listener retries = properties.listener();
         var deadLetters = new DeadLetterPublishingRecoverer(
                 kafka, (record, exception) -> new TopicPartition(Topics.deadLetter(record.topic()), -1));
         deadLetters.setHeadersFunction((record, exception) -> {
@@ -40,8 +39,8 @@ class ListenerErrorPolicy {
                 new RecordHeader(REASON_HEADER, String.valueOf(reason).getBytes(StandardCharsets.UTF_8))
             });
         });
-        var backOff = new ExponentialBackOffWithMaxRetries(maxRetries);
-        backOff.setInitialInterval(initialBackoffMs);
+        var backOff = new ExponentialBackOffWithMaxRetries(retries.maxRetries());
+        backOff.setInitialInterval(retries.initialBackoffMs());
         backOff.setMultiplier(2.0);
         backOff.setMaxInterval(5_000);
         var handler = new DefaultErrorHandler(deadLetters, backOff);

@@ -3,6 +3,7 @@ package till.platform.outbox;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import till.platform.Settings;
 
 /**
  * The outbox relay's settings, {@code till.outbox.*}, checked when they are bound: a relay with a page of no rows or
@@ -26,11 +27,11 @@ record OutboxProperties(
         @DefaultValue Relay relay) {
 
     OutboxProperties {
-        requirePositive("till.outbox.batch-size", batchSize);
-        requirePositive("till.outbox.max-in-flight", maxInFlight);
-        requirePositive("till.outbox.poll-interval", pollInterval);
-        requirePositive("till.outbox.retention", retention);
-        requirePositive("till.outbox.cleanup-interval", cleanupInterval);
+        Settings.positive("till.outbox.batch-size", batchSize);
+        Settings.positive("till.outbox.max-in-flight", maxInFlight);
+        Settings.positive("till.outbox.poll-interval", pollInterval);
+        Settings.positive("till.outbox.retention", retention);
+        Settings.positive("till.outbox.cleanup-interval", cleanupInterval);
         maxInFlight = Math.max(maxInFlight, batchSize);
     }
 
@@ -51,17 +52,5 @@ record OutboxProperties(
     static OutboxProperties of(int batchSize, int maxInFlight, Duration pollInterval, Relay relay) {
         return new OutboxProperties(
                 batchSize, maxInFlight, pollInterval, Duration.ofHours(24), Duration.ofMinutes(10), relay);
-    }
-
-    private static void requirePositive(String name, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be positive, not " + value);
-        }
-    }
-
-    private static void requirePositive(String name, Duration duration) {
-        if (duration == null || duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, not " + duration);
-        }
     }
 }

@@ -1,0 +1,26 @@
+package till.checkout.saga;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import till.platform.Settings;
+
+/**
+ * The saga's settings, {@code till.checkout.*} (environment: {@code TILL_CHECKOUT_DEADLINE}, ...).
+ *
+ * @param deadline how long a checkout may stay PENDING before it is compensated and REJECTED TIMED_OUT
+ * @param sweepInterval how often overdue checkouts are looked for
+ * @param commitGrace how long a CONFIRMED checkout's stock commits may take before the invariants report them
+ */
+@ConfigurationProperties("till.checkout")
+record CheckoutProperties(
+        @DefaultValue("30s") Duration deadline,
+        @DefaultValue("1s") Duration sweepInterval,
+        @DefaultValue("60s") Duration commitGrace) {
+
+    CheckoutProperties {
+        Settings.positive("till.checkout.deadline", deadline);
+        Settings.positive("till.checkout.sweep-interval", sweepInterval);
+        Settings.positive("till.checkout.commit-grace", commitGrace);
+    }
+}
