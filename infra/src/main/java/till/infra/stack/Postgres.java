@@ -159,7 +159,10 @@ final class Postgres {
         }
     }
 
-    /** Role and password equal the service's name: a local development stack, loopback only. */
+    /**
+     * Role and password equal the service's name: a local development stack, loopback only. Each role owns its
+     * database and can connect to no other.
+     */
     private void createIfMissing(String service) {
         if (!exists("SELECT 1 FROM pg_roles WHERE rolname = ?", service)) {
             execute("CREATE ROLE " + service + " LOGIN PASSWORD '" + service + "'");
@@ -167,6 +170,9 @@ final class Postgres {
         if (!exists("SELECT 1 FROM pg_database WHERE datname = ?", service)) {
             execute("CREATE DATABASE " + service + " OWNER " + service);
         }
+        // Least privilege: a service's role reaches its own database only (PostgreSQL grants CONNECT and TEMPORARY
+        // on every database to PUBLIC). On every start, so that a data directory from before this also gets it.
+        execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + service + " FROM PUBLIC");
     }
 
     String jdbcUrl(String database) {
