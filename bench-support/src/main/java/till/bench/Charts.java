@@ -2,7 +2,6 @@ package till.bench;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Paint;
 import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,7 +81,8 @@ public final class Charts {
                     String group = severalMetrics ? m.scenario() + ": " + m.metric() : m.scenario();
                     data.addValue(m.value(), m.system(), group);
                 }
-                JFreeChart chart = ChartFactory.createBarChart(title + " (" + unit + ")", null, unit, data);
+                JFreeChart chart = ChartFactory.createBarChart(
+                        byUnit.size() == 1 ? title : title + " (" + unit + ")", null, unit, data);
                 CategoryPlot plot = chart.getCategoryPlot();
                 style(chart);
                 plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
@@ -105,66 +105,91 @@ public final class Charts {
 
     /**
      * Latency against throughput: per system, one line per latency metric (the first solid, the others dashed)
-     * through the scenarios {@code which} keeps, at x their {@code throughputMetric}. Latency on a log scale: one
-     * system's p99 may be a hundred times another's p50.
+     * through the scenarios {@code curve} keeps, at x their {@code throughputMetric}; the scenarios {@code points}
+     * keeps are drawn as marks alone (a closed loop's figures beside an open loop's curve). Latency on a log scale:
+     * one system's p99 may be a hundred times another's p50; throughput too when it spans more than 20 times.
      */
     public static Chart latencyAgainstThroughput(
-            String title, Predicate<String> which, String throughputMetric, List<String> latencyMetrics) {
+            String title,
+            Predicate<String> curve,
+            Predicate<String> points,
+            String throughputMetric,
+            List<String> latencyMetrics) {
         return all -> {
-            List<Measurement> chosen =
-                    all.stream().filter(m -> which.test(m.scenario())).toList();
+            List<Measurement> chosen = all.stream()
+                    .filter(m -> curve.test(m.scenario()) || points.test(m.scenario()))
+                    .toList();
             Map<String, Color> colours = colours(chosen);
             XYSeriesCollection data = new XYSeriesCollection();
-            List<Paint> paints = new ArrayList<>();
-            List<BasicStroke> strokes = new ArrayList<>();
+            XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
             String latencyUnit = "ms";
-            for (String system : colours.keySet()) {
-                for (String metric : latencyMetrics) {
-                    XYSeries series = new XYSeries(system + " " + metric);
-                    for (Measurement y : chosen) {
-                        if (y.system().equals(system) && y.metric().equals(metric) && y.value() > 0) {
+            String throughputUnit = "";
+            for (boolean joined : new boolean[] {true, false}) {
+                for (String system : colours.keySet()) {
+                    for (String metric : latencyMetrics) {
+                        Map<String, XYSeries> seriesByName = new LinkedHashMap<>();
+                        for (Measurement y : chosen) {
+                            boolean wanted = joined ? curve.test(y.scenario()) : points.test(y.scenario());
+                            if (!wanted
+                                    || !y.system().equals(system)
+                                    || !y.metric().equals(metric)
+                                    || y.value() <= 0) {
+                                continue;
+                            }
+                            Optional<Measurement> x = find(chosen, y.scenario(), system, throughputMetric);
+                            if (x.isEmpty() || x.get().value() <= 0) {
+                                continue;
+                            }
                             latencyUnit = y.unit();
-                            value(chosen, y.scenario(), system, throughputMetric)
-                                    .ifPresent(x -> series.add(x.doubleValue(), y.value()));
+                            throughputUnit = x.get().unit();
+                            String name = joined ? system + " " + metric : system + " " + metric + ", " + y.scenario();
+                            seriesByName
+                                    .computeIfAbsent(name, XYSeries::new)
+                                    .add(x.get().value(), y.value());
                         }
-                    }
-                    if (!series.isEmpty()) {
-                        data.addSeries(series);
-                        paints.add(colours.get(system));
-                        strokes.add(metric.equals(latencyMetrics.getFirst()) ? SOLID : DASHED);
+                        for (XYSeries series : seriesByName.values()) {
+                            int s = data.getSeriesCount();
+                            data.addSeries(series);
+                            lines.setSeriesPaint(s, colours.get(system));
+                            lines.setSeriesStroke(s, metric.equals(latencyMetrics.getFirst()) ? SOLID : DASHED);
+                            lines.setSeriesLinesVisible(s, joined);
+                        }
                     }
                 }
             }
             if (data.getSeriesCount() == 0) {
                 return List.of();
             }
-            JFreeChart chart = ChartFactory.createXYLineChart(title, throughputMetric, latencyUnit, data);
+            String xLabel = throughputMetric + (throughputUnit.isEmpty() ? "" : ", " + throughputUnit);
+            JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, latencyUnit, data);
             style(chart);
             XYPlot plot = chart.getXYPlot();
             plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
             plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-            LogAxis latency = new LogAxis("latency, " + latencyUnit + " (log scale)");
-            latency.setSmallestValue(0.1);
-            latency.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
-            plot.setRangeAxis(latency);
-            ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(true);
-            XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, true);
-            for (int s = 0; s < paints.size(); s++) {
-                lines.setSeriesPaint(s, paints.get(s));
-                lines.setSeriesStroke(s, strokes.get(s));
+            plot.setRangeAxis(logAxis("latency, " + latencyUnit + " (log scale)"));
+            if (data.getDomainUpperBound(false) > 20 * data.getDomainLowerBound(false)) {
+                plot.setDomainAxis(logAxis(xLabel + " (log scale)"));
+            } else {
+                ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(true);
             }
             plot.setRenderer(lines);
             return List.of(chart);
         };
     }
 
-    private static Optional<Double> value(
+    private static LogAxis logAxis(String label) {
+        LogAxis axis = new LogAxis(label);
+        axis.setSmallestValue(0.1);
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
+        return axis;
+    }
+
+    private static Optional<Measurement> find(
             List<Measurement> measurements, String scenario, String system, String metric) {
         return measurements.stream()
                 .filter(m -> m.scenario().equals(scenario)
                         && m.system().equals(system)
                         && m.metric().equals(metric))
-                .map(Measurement::value)
                 .findFirst();
     }
 

@@ -118,14 +118,16 @@ class BenchReportTest {
         report.measured("closed", "Till", "per s", "/s", 99).measured("closed", "Till", "p50", "ms", 99);
 
         var panels = Charts.latencyAgainstThroughput(
-                        "latency", s -> s.startsWith("open"), "per s", List.of("p50", "p99"))
+                        "latency", s -> s.startsWith("open"), s -> s.equals("closed"), "per s", List.of("p50", "p99"))
                 .panels(report.measurements());
 
         assertThat(panels).hasSize(1);
         var data = panels.getFirst().getXYPlot().getDataset();
-        assertThat(data.getSeriesCount()).isEqualTo(4);
+        assertThat(data.getSeriesCount()).isEqualTo(5);
         assertThat(data.getSeriesKey(0)).isEqualTo("sync p50");
         assertThat(data.getItemCount(3)).isEqualTo(3);
+        assertThat(data.getSeriesKey(4)).isEqualTo("Till p50, closed");
+        assertThat(data.getItemCount(4)).isEqualTo(1);
     }
 
     @Test
