@@ -16,6 +16,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.XYPlot;
@@ -167,8 +168,12 @@ public final class Charts {
             plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
             plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
             plot.setRangeAxis(logAxis("latency, " + latencyUnit + " (log scale)"));
+            plot.setRangeMinorGridlinesVisible(true);
+            plot.setRangeMinorGridlinePaint(new Color(0xeeeeee));
             if (data.getDomainUpperBound(false) > 20 * data.getDomainLowerBound(false)) {
                 plot.setDomainAxis(logAxis(xLabel + " (log scale)"));
+                plot.setDomainMinorGridlinesVisible(true);
+                plot.setDomainMinorGridlinePaint(new Color(0xeeeeee));
             } else {
                 ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(true);
             }
@@ -177,9 +182,13 @@ public final class Charts {
         };
     }
 
+    /** Labelled at the powers of ten, with a minor mark at each step between them. */
     private static LogAxis logAxis(String label) {
         LogAxis axis = new LogAxis(label);
         axis.setSmallestValue(0.1);
+        axis.setTickUnit(new NumberTickUnit(1));
+        axis.setMinorTickCount(9);
+        axis.setMinorTickMarksVisible(true);
         axis.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
         return axis;
     }
