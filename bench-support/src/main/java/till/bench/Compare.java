@@ -70,7 +70,7 @@ public final class Compare {
                         before.metric() + " (" + before.unit() + ")",
                         figure(before.value()),
                         figure(after.value()),
-                        "%.2fx".formatted(after.value() / before.value()));
+                        before.value() == 0 ? "-" : "%.2fx".formatted(after.value() / before.value()));
             }
         });
         StringBuilder out = new StringBuilder()
@@ -94,6 +94,6 @@ public final class Compare {
     }
 
     private static String figure(double value) {
-        return Math.abs(value) >= 100 ? "%.0f".formatted(value) : "%.2f".formatted(value);
+        return Math.abs(value) >= 100 || value == Math.rint(value) ? "%.0f".formatted(value) : "%.2f".formatted(value);
     }
 }
