@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -16,9 +17,10 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./run bench} prints each benchmark's table from the file the benchmark wrote ({@code show_tables} and
- * {@code expect_tables} in {@code run}): this runs the script's own printing and checks that every line of a table
- * reaches the terminal, whatever it starts with, and that a run whose benchmark wrote no table fails saying so.
+ * {@code ./run bench} prints each benchmark's table from the file the benchmark wrote ({@code show_tables} in
+ * {@code run}, which {@code ./run bench show} calls as the benchmarks' path does): this runs the script's own printing
+ * and checks that every line of a table reaches the terminal, whatever it starts with, and that a benchmark that wrote
+ * no table fails the run, named.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class RunScriptPrintsBenchTablesTest {
@@ -36,9 +38,12 @@ class RunScriptPrintsBenchTablesTest {
                         .row("hot (1 product)", "5000")));
 
         Result shown = run("bench", "show", STAMP);
+        Result named = run("bench", "show", STAMP, "inventory", "ledger");
 
         assertThat(shown.exit()).as(shown.err()).isZero();
         assertThat(shown.out()).contains(ledger).contains(inventory);
+        assertThat(named.exit()).as(named.err()).isZero();
+        assertThat(named.out()).isEqualTo(inventory + ledger);
         assertThat(shown.out()).contains("  1 hot customer         900            300   3.0x");
     }
 
@@ -50,6 +55,17 @@ class RunScriptPrintsBenchTablesTest {
 
         assertThat(shown.exit()).as(shown.err()).isZero();
         assertThat(shown.out()).isEqualTo(ledger);
+    }
+
+    @Test
+    void theNamedBenchmarksTablesArePrintedAndOneThatWroteNoneFailsTheRunNamed() throws Exception {
+        String ledger = written(BenchReportTest.ledgerLike());
+
+        Result shown = run("bench", "show", STAMP, "ledger", "outbox");
+
+        assertThat(shown.out()).isEqualTo(ledger);
+        assertThat(shown.exit()).isNotZero();
+        assertThat(shown.err()).contains("the outbox benchmark wrote no table");
     }
 
     @Test
@@ -79,7 +95,7 @@ class RunScriptPrintsBenchTablesTest {
         ProcessBuilder builder = new ProcessBuilder();
         builder.command().add("bash");
         builder.command().add(script.toString());
-        builder.command().addAll(java.util.List.of(args));
+        builder.command().addAll(List.of(args));
         builder.environment().put("TILL_BENCH_DIR", dir.toString());
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
