@@ -19,6 +19,9 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import till.bench.BenchReport;
+import till.bench.Charts;
+import till.bench.Table;
 import till.contracts.inventory.ReserveStock;
 import till.inventory.product.Product;
 import till.inventory.product.Stock;
@@ -32,7 +35,8 @@ import till.platform.kafka.Topics;
  * poll's commands for one product applied in one transaction under one NOWAIT lock) against the seed's first fix
  * (each request in its own transaction, waiting on {@code SELECT ... FOR UPDATE}), on the same database, with the
  * same reservation code, inbox and outbox writes. Till's numbers include the trip through Kafka; the baseline's
- * do not. Run it with:
+ * do not. Prints a table and keeps it, its figures and a chart in {@code target/bench/} ({@code ./run bench
+ * inventory}), or run it with:
  *
  * <pre>./mvnw -B verify -pl inventory-service -Dtill.bench=true -Dit.test=HotProductBenchmarkIT</pre>
  */
@@ -42,6 +46,8 @@ class HotProductBenchmarkIT extends InventoryHarness {
     private static final int RESERVATIONS = Integer.getInteger("till.bench.reservations", 4_000);
     private static final int COLD_PRODUCTS = 10_000;
     private static final int BASELINE_CALLERS = 12;
+    private static final String TILL = "Till (batched, NOWAIT)";
+    private static final String BASELINE = "baseline (waiting lock)";
 
     @Autowired
     KafkaListenerEndpointRegistry listeners;
@@ -67,33 +73,39 @@ class HotProductBenchmarkIT extends InventoryHarness {
         double tillColdRate = tillRate(i -> cold(run, i), "till-cold-" + run);
         double baselineColdRate = baselineRate(i -> cold(run, i + RESERVATIONS), "baseline-cold-" + run);
 
-        System.out.printf(
-                "%nTill used %,d transactions for the hot product's %,d reservations, %,d for the cold ones%n",
-                transactionsOf("till-hot-" + run), RESERVATIONS, transactionsOf("till-cold-" + run));
-        System.out.printf(
-                """
-
-                Inventory reservations per second (%,d reservations each; baseline: %d callers waiting on FOR UPDATE)
-                | product            | Till (batched, NOWAIT) | baseline (waiting lock) | Till / baseline |
-                |--------------------|-----------------------:|------------------------:|----------------:|
-                | hot (1 product)    | %,22.0f | %,23.0f | %14.1fx |
-                | cold (%,d products) | %,22.0f | %,23.0f | %14.1fx |
-
-                """,
-                RESERVATIONS,
-                BASELINE_CALLERS,
-                tillHotRate,
-                baselineHotRate,
-                tillHotRate / baselineHotRate,
-                COLD_PRODUCTS,
-                tillColdRate,
-                baselineColdRate,
-                tillColdRate / baselineColdRate);
+        String hot = "hot (1 product)";
+        String cold = "cold (%,d products)".formatted(COLD_PRODUCTS);
+        Table table = Table.of(
+                        Table.Column.text("product"),
+                        Table.Column.figure("Till (batched, NOWAIT) /s"),
+                        Table.Column.figure("baseline (waiting lock) /s"),
+                        Table.Column.figure("Till / baseline"))
+                .row(hot, rate(tillHotRate), rate(baselineHotRate), "%.1fx".formatted(tillHotRate / baselineHotRate))
+                .row(
+                        cold,
+                        rate(tillColdRate),
+                        rate(baselineColdRate),
+                        "%.1fx".formatted(tillColdRate / baselineColdRate));
+        BenchReport report = BenchReport.named(
+                        "inventory",
+                        "Inventory reservations per second (%,d reservations each; baseline: %d callers waiting on FOR UPDATE)"
+                                .formatted(RESERVATIONS, BASELINE_CALLERS))
+                .table(table)
+                .note("Till used %,d transactions for the hot product's %,d reservations, %,d for the cold ones"
+                        .formatted(transactionsOf("till-hot-" + run), RESERVATIONS, transactionsOf("till-cold-" + run)))
+                .measured(hot, TILL, "reservations", "reservations/s", tillHotRate)
+                .measured(hot, BASELINE, "reservations", "reservations/s", baselineHotRate)
+                .measured(cold, TILL, "reservations", "reservations/s", tillColdRate)
+                .measured(cold, BASELINE, "reservations", "reservations/s", baselineColdRate)
+                .chart(Charts.bars("Inventory reservations per second", m -> true));
+        assertThat(report.write().text()).exists();
 
         assertThat(row(tillHot).reserved()).isEqualTo(RESERVATIONS);
         assertThat(row(baselineHot).reserved()).isEqualTo(RESERVATIONS);
-        var report = invariants();
-        assertThat(report.get("sound").asBoolean()).as(report.toString()).isTrue();
+        var invariants = invariants();
+        assertThat(invariants.get("sound").asBoolean())
+                .as(invariants.toString())
+                .isTrue();
     }
 
     private void seed(String tillHot, String baselineHot, String run) {
@@ -197,6 +209,10 @@ class HotProductBenchmarkIT extends InventoryHarness {
                 .param(checkoutPrefix + "-%")
                 .query(Long.class)
                 .single();
+    }
+
+    private static String rate(double perSecond) {
+        return "%,.0f".formatted(perSecond);
     }
 
     private static double seconds(long startNanos) {

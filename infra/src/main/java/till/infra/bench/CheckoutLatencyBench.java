@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
-import org.jspecify.annotations.Nullable;
+import java.util.stream.Stream;
 import org.springframework.util.FileSystemUtils;
 import till.infra.bench.CheckoutSystem.Line;
 import till.infra.bench.Load.Sale;
@@ -35,7 +34,8 @@ import till.infra.stack.TillService;
 /**
  * {@code ./run bench checkout}: Till beside the synchronous checkout it replaces, in one run on one machine. Both
  * are seeded alike, warmed up alike, then driven by the same sales from the same number of tills, one system at a
- * time so that the PostgreSQL they share works for one of them in each phase. Prints one table.
+ * time so that the PostgreSQL they share works for one of them in each phase. Prints one table, and keeps it, its
+ * figures and a chart of latency against throughput in {@code target/bench/} ({@link CheckoutReport}).
  */
 public final class CheckoutLatencyBench {
 
@@ -44,52 +44,61 @@ public final class CheckoutLatencyBench {
     private static final String HOT_PRODUCT = "hot";
     private static final long STOCK = 10_000_000;
     private static final long CREDIT = 1_000_000_000_000L;
-    private static final String A = "(a) 1 till, 1 line";
-    private static final String B = "(b) 16 tills, 2 lines/200";
-    private static final String C = "(c) 64 tills, 1 hot product";
-    private static final String D = "(d) open loop, 2 lines/200";
 
-    /** What a run does; {@code rate} null: half the slower system's throughput with 16 tills. */
-    record Options(
-            int checkouts,
-            int warmup,
-            Duration phaseLimit,
-            @Nullable Double rate) {
+    /** What a run does; {@code rates} empty: {@link #SWEEP} of the slower system's throughput with 16 tills. */
+    record Options(int checkouts, int warmup, Duration phaseLimit, List<Double> rates) {
 
         static final String USAGE =
-                "usage: ./run bench checkout [--checkouts N] [--warmup N] [--seconds S] [--rate R]\n"
+                "usage: ./run bench checkout [--checkouts N] [--warmup N] [--seconds S] [--rates R1,R2,..]\n"
                         + "  --checkouts N  sales per scenario and system (default 2000), within S seconds\n"
                         + "  --warmup N     unmeasured sales per system first (default 2000), within 3 S seconds\n"
-                        + "  --seconds S    time limit of each measured phase, and the open loop's length (default 20)\n"
-                        + "  --rate R       the open loop's sales per second (default: half the slower system's"
-                        + " throughput from 16 tills)";
+                        + "  --seconds S    time limit of each measured phase, and each open loop's length (default 20)\n"
+                        + "  --rates R,..   the open loops' sales per second (default: 25, 50, 75 and 90% of the slower"
+                        + " system's throughput from 16 tills); --rate R: one open loop";
 
         static Options parse(String[] args) {
-            Options options = new Options(2_000, 2_000, Duration.ofSeconds(20), null);
+            Options options = new Options(2_000, 2_000, Duration.ofSeconds(20), List.of());
             for (int i = 0; i + 1 < args.length; i += 2) {
                 String value = args[i + 1];
                 options = switch (args[i]) {
                     case "--checkouts" ->
-                        new Options(Integer.parseInt(value), options.warmup, options.phaseLimit, options.rate);
+                        new Options(Integer.parseInt(value), options.warmup, options.phaseLimit, options.rates);
                     case "--warmup" ->
-                        new Options(options.checkouts, Integer.parseInt(value), options.phaseLimit, options.rate);
+                        new Options(options.checkouts, Integer.parseInt(value), options.phaseLimit, options.rates);
                     case "--seconds" ->
                         new Options(
                                 options.checkouts,
                                 options.warmup,
                                 Duration.ofSeconds(Long.parseLong(value)),
-                                options.rate);
-                    case "--rate" ->
-                        new Options(options.checkouts, options.warmup, options.phaseLimit, Double.parseDouble(value));
+                                options.rates);
+                    case "--rate", "--rates" ->
+                        new Options(
+                                options.checkouts,
+                                options.warmup,
+                                options.phaseLimit,
+                                Stream.of(value.split(","))
+                                        .map(Double::parseDouble)
+                                        .toList());
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
                 };
             }
             if (args.length % 2 != 0) {
                 throw new IllegalArgumentException("every option takes a value\n" + USAGE);
             }
+            if (options.rates.size() > MAX_OPEN_LOOPS) {
+                throw new IllegalArgumentException("at most " + MAX_OPEN_LOOPS + " rates\n" + USAGE);
+            }
             return options;
         }
     }
+
+    /**
+     * The open loops' default rates, as shares of the slower system's throughput with 16 tills: from light load up
+     * to near its saturation, the same rates for both systems, so that each point compares them under one load.
+     */
+    private static final List<Double> SWEEP = List.of(0.25, 0.5, 0.75, 0.9);
+
+    private static final int MAX_OPEN_LOOPS = 6;
 
     private final Options options;
     private final List<Phase> phases = new ArrayList<>();
@@ -224,33 +233,41 @@ public final class CheckoutLatencyBench {
                 systems,
                 "(c) 64 tills, 1 hot product",
                 (system, name) -> Load.closed(system, name, 64, n, limit, CheckoutLatencyBench::hot));
-        double rate = options.rate() != null ? options.rate() : halfTheSlowerThroughput(sixteenTills);
-        int count = (int) Math.max(1, Math.min(50_000, Math.round(rate * limit.toSeconds())));
-        each(
-                systems,
-                "(d) open loop, 2 lines/200",
-                (system, name) -> Load.open(system, name, rate, count, CheckoutLatencyBench::twoLines));
-        notes.add(("open loop: %.1f sales/s (%s) for %d s, each timed from when it was due to be sent, not when it"
-                        + " was: latency free of coordinated omission")
+        double slower = slowerThroughput(sixteenTills);
+        List<Double> rates = options.rates().isEmpty()
+                ? SWEEP.stream().map(share -> Math.max(1, share * slower)).toList()
+                : options.rates();
+        for (int r = 0; r < rates.size(); r++) {
+            double rate = rates.get(r);
+            int count = (int) Math.max(1, Math.min(50_000, Math.round(rate * limit.toSeconds())));
+            each(
+                    systems,
+                    "(d%d) open loop, 2 lines/200".formatted(r + 1),
+                    (system, name) -> Load.open(system, name, rate, count, CheckoutLatencyBench::twoLines));
+        }
+        notes.add(("open loops (d1)-(d%d): %s sales/s (%s) for %d s each, each sale timed from when it was due to be"
+                        + " sent, not when it was: latency free of coordinated omission")
                 .formatted(
-                        rate,
-                        options.rate() != null ? "--rate" : "half the slower system's (b) throughput",
+                        rates.size(),
+                        rates.stream().map("%.1f"::formatted).collect(Collectors.joining(", ")),
+                        options.rates().isEmpty()
+                                ? SWEEP.stream()
+                                                .map(share -> "%.0f".formatted(share * 100))
+                                                .collect(Collectors.joining(", "))
+                                        + "% of the slower system's (b) throughput, " + "%.1f/s".formatted(slower)
+                                : "--rates",
                         limit.toSeconds()));
         notes.add(("Till, warm-up included: %d checkouts answered final by the POST itself (Prefer: wait honoured),"
                         + " %d GETs for the others")
                 .formatted(till.answeredByPost().sum(), till.gets().sum()));
     }
 
-    /** At least one sale a second. */
-    private double halfTheSlowerThroughput(String scenario) {
-        return Math.max(
-                1,
-                phases.stream()
-                                .filter(p -> p.scenario().equals(scenario))
-                                .mapToDouble(Phase::perSecond)
-                                .min()
-                                .orElseThrow()
-                        / 2);
+    private double slowerThroughput(String scenario) {
+        return phases.stream()
+                .filter(p -> p.scenario().equals(scenario))
+                .mapToDouble(Phase::perSecond)
+                .min()
+                .orElseThrow();
     }
 
     /**
@@ -356,81 +373,19 @@ public final class CheckoutLatencyBench {
     }
 
     private void print() {
-        List<String> lines = new ArrayList<>();
-        lines.add("");
-        lines.add("Checkout: Till (3 service JVMs, 1 Kafka broker, PostgreSQL) beside the synchronous checkout in one"
-                + " PostgreSQL transaction (1 JVM, the same PostgreSQL)");
-        lines.add("  done = CONFIRMED or REJECTED as the till sees it; Till: POST with Prefer: wait=30, then GET"
-                + " with Prefer: wait=30 until final");
-        lines.add("  CPU = core-ms used by the system's JVMs and by PostgreSQL (postmaster and its children) from the"
-                + " phase's start until they were quiet again, per confirmed checkout; not the benchmark client");
-        notes.forEach(note -> lines.add("  " + note));
-        lines.add("  machine: %d cores; options: --checkouts %d --warmup %d --seconds %d%s"
+        notes.add("machine: %d cores; options: --checkouts %d --warmup %d --seconds %d%s"
                 .formatted(
                         Runtime.getRuntime().availableProcessors(),
                         options.checkouts(),
                         options.warmup(),
                         options.phaseLimit().toSeconds(),
-                        options.rate() == null ? "" : " --rate " + options.rate()));
-        String header = "  %-28s %-19s %10s %9s %9s %8s %6s %9s %9s %9s %10s %12s";
-        String row = "  %-28s %-19s %10s %9d %9d %8d %6d %9.1f %9.1f %9.1f %10.1f %12.2f";
-        String ratio = "  %-28s %-19s %10s %9s %9s %8s %6s %9s %9s %9s %10s %12s";
-        lines.add(header.formatted(
-                "scenario",
-                "system",
-                "clients",
-                "checkouts",
-                "confirmed",
-                "rejected",
-                "failed",
-                "p50 ms",
-                "p99 ms",
-                "max ms",
-                "per s",
-                "CPU ms/conf"));
-        // Each scenario's first phase is sync's, the baseline; every other system's gets a ratio row against it.
-        Map<String, List<Phase>> byScenario = new LinkedHashMap<>();
-        phases.forEach(p ->
-                byScenario.computeIfAbsent(p.scenario(), s -> new ArrayList<>()).add(p));
-        for (List<Phase> scenario : byScenario.values()) {
-            for (Phase p : scenario) {
-                lines.add(row.formatted(
-                        p.scenario(),
-                        p.system(),
-                        p.clients(),
-                        p.checkouts(),
-                        p.confirmed(),
-                        p.rejected(),
-                        p.failed(),
-                        p.percentileMillis(50),
-                        p.percentileMillis(99),
-                        p.percentileMillis(100),
-                        p.perSecond(),
-                        p.cpuPerConfirmed()));
-            }
-            Phase sync = scenario.getFirst();
-            for (Phase other : scenario.subList(1, scenario.size())) {
-                lines.add(ratio.formatted(
-                        "",
-                        other.system() + "/" + sync.system(),
-                        "",
-                        "",
-                        "",
-                        "",
-                        "",
-                        times(other.percentileMillis(50), sync.percentileMillis(50)),
-                        times(other.percentileMillis(99), sync.percentileMillis(99)),
-                        times(other.percentileMillis(100), sync.percentileMillis(100)),
-                        times(other.perSecond(), sync.perSecond()),
-                        times(other.cpuPerConfirmed(), sync.cpuPerConfirmed())));
-            }
-        }
-        lines.add("");
-        lines.forEach(System.out::println);
-    }
-
-    private static String times(double till, double sync) {
-        return "%.2fx".formatted(till / sync);
+                        options.rates().isEmpty()
+                                ? ""
+                                : " --rates "
+                                        + options.rates().stream()
+                                                .map(String::valueOf)
+                                                .collect(Collectors.joining(","))));
+        CheckoutReport.of(phases, notes).write();
     }
 
     private static String setting(String superuserJdbcUrl, String name) {

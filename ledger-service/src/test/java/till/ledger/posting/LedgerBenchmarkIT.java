@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -17,6 +15,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.transaction.support.TransactionTemplate;
+import till.bench.BenchReport;
+import till.bench.Charts;
+import till.bench.Table;
 import till.contracts.ledger.EntryPosted;
 import till.ledger.LedgerIntegrationTest;
 import till.ledger.Race;
@@ -26,7 +27,8 @@ import till.platform.outbox.Outbox;
 /**
  * Postings per second through the ledger's path (advisory lock + running balance) side by side with the naive
  * baseline (row lock with {@code SELECT … FOR UPDATE} on the customer, then a sum over all their entries), for
- * one hot customer and for 1,000 customers, in the same run and on the same database. Prints a table.
+ * one hot customer and for 1,000 customers, in the same run and on the same database. Prints a table and keeps it, its figures and a chart in
+ * {@code target/bench/} ({@code ./run bench ledger}).
  *
  * <p>Run: {@code ./mvnw -B verify -pl ledger-service -Dtill.bench=true -Dit.test=LedgerBenchmarkIT}
  */
@@ -35,6 +37,8 @@ class LedgerBenchmarkIT extends LedgerIntegrationTest {
 
     private static final int THREADS = Integer.getInteger("till.bench.threads", 8);
     private static final int POSTINGS = Integer.getInteger("till.bench.postings", 4_000);
+    private static final String TILL = "Till (advisory lock, running balance)";
+    private static final String BASELINE = "baseline (FOR UPDATE, sum)";
 
     @Autowired
     TransactionTemplate tx;
@@ -48,16 +52,17 @@ class LedgerBenchmarkIT extends LedgerIntegrationTest {
         // One INFO line per posting would measure the console, not the ledger.
         LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
         logging.setLogLevel(Ledger.class.getName(), LogLevel.WARN);
-        List<String> rows = new ArrayList<>();
-        rows.add(String.format(
-                Locale.ROOT,
-                "%-16s %8s %9s %24s %24s %7s",
-                "workload",
-                "threads",
-                "postings",
-                "advisory+running (/s)",
-                "FOR UPDATE+sum (/s)",
-                "ratio"));
+        Table table = Table.of(
+                Table.Column.text("workload"),
+                Table.Column.figure("threads"),
+                Table.Column.figure("postings"),
+                Table.Column.figure("advisory+running (/s)"),
+                Table.Column.figure("FOR UPDATE+sum (/s)"),
+                Table.Column.figure("ratio"));
+        BenchReport report = BenchReport.named(
+                        "ledger", "Ledger postings per second (charges of 100, every posting its own transaction)")
+                .table(table)
+                .chart(Charts.bars("Ledger postings per second", m -> true));
         for (int customerCount : new int[] {1, 1_000}) {
             String workload = run + "-" + customerCount;
             List<String> customers = IntStream.range(0, customerCount)
@@ -79,21 +84,19 @@ class LedgerBenchmarkIT extends LedgerIntegrationTest {
             naiveRate = (naiveRate + measure(baselineCustomers, POSTINGS / 2, workload + "-naive-2", baseline)) / 2;
             ledgerRate = (ledgerRate + measure(customers, POSTINGS / 2, workload + "-ledger-2", ledgerPath)) / 2;
 
-            rows.add(String.format(
-                    Locale.ROOT,
-                    "%-16s %8d %9d %24.0f %24.0f %6.1fx",
-                    customerCount == 1 ? "1 hot customer" : customerCount + " customers",
-                    THREADS,
-                    POSTINGS,
-                    ledgerRate,
-                    naiveRate,
-                    ledgerRate / naiveRate));
+            String label = customerCount == 1 ? "1 hot customer" : "%,d customers".formatted(customerCount);
+            table.row(
+                    label,
+                    String.valueOf(THREADS),
+                    String.valueOf(POSTINGS),
+                    "%.0f".formatted(ledgerRate),
+                    "%.0f".formatted(naiveRate),
+                    "%.1fx".formatted(ledgerRate / naiveRate));
+            report.measured(label, TILL, "postings", "postings/s", ledgerRate)
+                    .measured(label, BASELINE, "postings", "postings/s", naiveRate);
         }
         logging.setLogLevel(Ledger.class.getName(), null);
-        System.out.println();
-        System.out.println("Ledger postings per second (charges of 100, every posting its own transaction)");
-        rows.forEach(System.out::println);
-        System.out.println();
+        assertThat(report.write().text()).exists();
         assertInvariantsHold();
     }
 

@@ -38,6 +38,9 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
+import till.bench.BenchReport;
+import till.bench.Charts;
+import till.bench.Table;
 import till.platform.PlatformTestApplication;
 import till.platform.cloudevents.CloudEvent;
 import till.platform.kafka.Topics;
@@ -56,7 +59,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Every path runs once unmeasured first: on two cores the JIT compiling the other path's code otherwise lands in
  * whichever phase runs next, which once made the same relay measure p50 72 ms before and 13 ms after warm-up.
  *
- * <p>Run: {@code ./run bench outbox}, or {@code ./mvnw -B verify -pl platform -Dtill.bench=true
+ * <p>Prints a table and keeps it, its figures and a chart in {@code target/bench/}. Run: {@code ./run bench outbox}, or {@code ./mvnw -B verify -pl platform -Dtill.bench=true
  * -Dit.test=OutboxRelayBenchmarkIT}
  */
 @EnabledIfSystemProperty(named = "till.bench", matches = "true")
@@ -73,6 +76,7 @@ class OutboxRelayBenchmarkIT {
     private static final int KEYS = 50;
     private static final int BATCHED = 10;
     private static final int WRITERS = 4;
+    private static final String DIRECT_PRODUCER = "direct producer";
     /** {@code -Dtill.bench.direct=false} measures the relay without direct hand-over (ADR 6): every row read. */
     private static final boolean DIRECT = !"false".equals(System.getProperty("till.bench.direct"));
     /** Adds to {@link System#nanoTime()} to give epoch nanoseconds, comparable with the records' timestamps. */
@@ -177,64 +181,98 @@ class OutboxRelayBenchmarkIT {
             relay.stop();
         }
 
-        System.out.println();
-        System.out.println(
-                "Outbox relay beside the same producer publishing directly (1 broker, 1 PostgreSQL, this machine)");
-        System.out.printf("| %-58s | %15s | %15s | %8s |%n", "measure", "direct producer", "outbox relay", "ratio");
-        System.out.printf(
-                "| %-58s | %15.0f | %15.0f | %7.2fx |%n",
-                "events/s at saturation (" + SATURATION_EVENTS + " events)",
-                directRate,
-                relayRate,
-                relayRate / directRate);
+        String saturation = "saturation (%d events)".formatted(SATURATION_EVENTS);
+        Table table = Table.of(
+                        Table.Column.text("measure"),
+                        Table.Column.figure("direct producer"),
+                        Table.Column.figure("outbox relay"),
+                        Table.Column.figure("ratio"))
+                .row(
+                        "events/s at " + saturation,
+                        "%.0f".formatted(directRate),
+                        "%.0f".formatted(relayRate),
+                        "%.2fx".formatted(relayRate / directRate));
+        BenchReport report = BenchReport.named(
+                        "outbox",
+                        "Outbox relay beside the same producer publishing directly (1 broker, 1 PostgreSQL, this machine)")
+                .table(table)
+                .measured(saturation, DIRECT_PRODUCER, "events", "events/s", directRate)
+                .measured(saturation, relayPer(1), "events", "events/s", relayRate)
+                .chart(Charts.together(
+                        Charts.bars(
+                                "Events per second at saturation",
+                                m -> m.scenario().equals(saturation)),
+                        Charts.latencyAgainstThroughput(
+                                "Outbox relay: commit-to-consume latency against the rate written",
+                                scenario -> scenario.startsWith("at "),
+                                scenario -> false,
+                                "rate written",
+                                List.of("p50", "p99"))));
         latencies.forEach((rate, measured) -> {
+            String atRate = "at %d events/s".formatted(rate);
+            report.measured(atRate, DIRECT_PRODUCER, "rate written", "events/s", rate);
+            for (int p : new int[] {50, 99}) {
+                report.measured(
+                        atRate,
+                        DIRECT_PRODUCER,
+                        "p" + p,
+                        "ms",
+                        percentile(measured.get(0).toConsumeMicros(), p) / 1000.0);
+            }
             for (int perTransaction : new int[] {1, BATCHED}) {
                 Latencies relayed = measured.get(perTransaction == 1 ? 1 : 2);
+                report.measured(atRate, relayPer(perTransaction), "rate written", "events/s", rate);
                 for (int p : new int[] {50, 99}) {
                     double directMs = percentile(measured.get(0).toConsumeMicros(), p) / 1000.0;
                     double relayMs = percentile(relayed.toConsumeMicros(), p) / 1000.0;
-                    System.out.printf(
-                            "| %-58s | %15.1f | %15.1f | %7.2fx |%n",
+                    table.row(
                             "p%d commit-to-consume ms at %d events/s, %d per tx".formatted(p, rate, perTransaction),
-                            directMs,
-                            relayMs,
-                            relayMs / directMs);
+                            "%.1f".formatted(directMs),
+                            "%.1f".formatted(relayMs),
+                            "%.2fx".formatted(relayMs / directMs));
+                    report.measured(atRate, relayPer(perTransaction), "p" + p, "ms", relayMs);
                 }
             }
         });
-        System.out.printf(
+        report.note(
                 "Direct hand-over %s: in the latency phases, %d rows handed over directly and %d pages read from the"
-                        + " table%n",
-                DIRECT ? "on" : "off (-Dtill.bench.direct=false)",
-                relay.directHandOvers(),
-                relay.tableReads() - readsBefore);
-        System.out.println();
-        System.out.println("Of the relay's latency, commit to handed to the producer (ms, from the record timestamp),"
-                + " and the machine's busy cores during each phase:");
+                                .formatted(
+                                        DIRECT ? "on" : "off (-Dtill.bench.direct=false)",
+                                        relay.directHandOvers(),
+                                        relay.tableReads() - readsBefore)
+                        + " table");
+        report.note("Of the relay's latency, commit to handed to the producer (ms, from the record timestamp), and the"
+                + " machine's busy cores during each phase:");
         latencies.forEach((rate, measured) -> {
             for (int perTransaction : new int[] {1, BATCHED}) {
                 Latencies relayed = measured.get(perTransaction == 1 ? 1 : 2);
-                System.out.printf(
-                        "  at %d events/s, %2d per transaction: p50 %d, p99 %d; busy cores %.2f (direct %.2f)%n",
-                        rate,
-                        perTransaction,
-                        percentile(relayed.toSendMillis(), 50),
-                        percentile(relayed.toSendMillis(), 99),
-                        relayed.busyCores(),
-                        measured.get(0).busyCores());
+                report.note("  at %d events/s, %2d per transaction: p50 %d, p99 %d; busy cores %.2f (direct %.2f)"
+                        .formatted(
+                                rate,
+                                perTransaction,
+                                percentile(relayed.toSendMillis(), 50),
+                                percentile(relayed.toSendMillis(), 99),
+                                relayed.busyCores(),
+                                measured.get(0).busyCores()));
             }
         });
-        System.out.printf(
-                "Writers alone at %d one-event transactions/s, no relay running: %.0f transactions/s achieved, %s%n",
-                half,
-                writersAlone[0],
-                writersAlone[1] < 0
-                        ? "CPU not measured (no /proc/stat)"
-                        : "%.2f of %d cores busy"
-                                .formatted(writersAlone[1], Runtime.getRuntime().availableProcessors()));
-        System.out.println();
+        report.note("Writers alone at %d one-event transactions/s, no relay running: %.0f transactions/s achieved, %s"
+                .formatted(
+                        half,
+                        writersAlone[0],
+                        writersAlone[1] < 0
+                                ? "CPU not measured (no /proc/stat)"
+                                : "%.2f of %d cores busy"
+                                        .formatted(
+                                                writersAlone[1],
+                                                Runtime.getRuntime().availableProcessors())));
+        assertThat(report.write().text()).exists();
         latencies.forEach((rate, measured) -> measured.forEach(phase ->
                 assertThat(phase.toConsumeMicros()).as("consumed at %d/s", rate).hasSizeGreaterThan(rate * 5)));
+    }
+
+    private static String relayPer(int eventsPerTransaction) {
+        return "outbox relay, %d per tx".formatted(eventsPerTransaction);
     }
 
     private List<Outbox.Message> messages(int events) {
