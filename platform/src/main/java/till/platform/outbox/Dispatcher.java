@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -41,7 +44,11 @@ import tools.jackson.databind.json.JsonMapper;
  *       follows them there, until a batch has handed them over. The direct line's order (tickets taken while the
  *       keys' locks are held) only makes that check pass, so whichever instance wrote an earlier row, and
  *       whatever fell back, no row overtakes an earlier committed row of its key;
- *   <li>the idempotent producer keeps a partition's records in send order across its retries.
+ *   <li>a row goes to the producer only once the row before it of its topic and key is acknowledged, that is in
+ *       the log: the idempotent producer keeps a partition's records in order across its retries, but not when a
+ *       record fails for good while later ones are in flight (a broker killed with kill -9 can answer a batch
+ *       OUT_OF_ORDER_SEQUENCE_NUMBER and take the next after an epoch bump: StackFaultsIT saw a key's row 8 land
+ *       after its rows 9 to 17). Rows of other keys still go without waiting, so the pipeline stays full.
  * </ol>
  * If a send fails, the dispatcher closes the direct line, stops handing rows over, waits until everything handed
  * over is settled, and starts again from the oldest unsent row: the redelivered rows are duplicates the consumers'
@@ -88,6 +95,12 @@ final class Dispatcher {
     private final int maxInFlight;
     private final Duration pollInterval;
 
+    /**
+     * The last row handed over of each topic and key, until it is acknowledged; a failed one stays until the
+     * dispatcher starts again, so that no later row of its key is sent before the failed one is sent again.
+     */
+    private final Map<TopicKey, CompletableFuture<?>> unacknowledged = new ConcurrentHashMap<>();
+
     Dispatcher(
             KafkaTemplate<String, String> kafka,
             JsonMapper mapper,
@@ -126,6 +139,7 @@ final class Dispatcher {
                     }
                     Throwable cause = acknowledgements.failure();
                     acknowledgements.settle(Duration.ZERO, stopping);
+                    unacknowledged.clear();
                     batches = Batches.FROM_SCRATCH;
                     log.warn(
                             "outbox relay: the broker did not acknowledge a row; starting again from the oldest unsent"
@@ -250,20 +264,41 @@ final class Dispatcher {
         }
     }
 
-    /** Hands one row to the producer; false if the producer refused it (the failure is recorded). */
+    /**
+     * Hands one row to the producer once the row before it of the same topic and key is acknowledged (point 4 of
+     * this class's Javadoc); false if it failed at once, or its key's previous row failed (the failure is recorded).
+     */
     private boolean handOver(OutboxRow row) {
         ProducerRecord<String, String> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
         mapper.readValue(row.headers(), HEADERS)
                 .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
         acknowledgements.handingOver(row.seq());
+        TopicKey key = new TopicKey(row.topic(), row.key());
+        // Only this thread adds; callbacks remove a key's entry once its last send is acknowledged.
+        CompletableFuture<?> previous = unacknowledged.get(key);
+        CompletableFuture<?> sent = previous == null
+                ? send(record)
+                : previous.handle((result, error) -> error)
+                        .thenCompose(error -> error == null ? send(record) : CompletableFuture.failedFuture(error));
+        unacknowledged.put(key, sent);
+        sent.whenComplete((result, error) -> {
+            if (error == null) {
+                unacknowledged.remove(key, sent);
+            }
+            acknowledgements.settled(row, error instanceof CompletionException wrapped ? wrapped.getCause() : error);
+        });
+        return !sent.isCompletedExceptionally();
+    }
+
+    private CompletableFuture<?> send(ProducerRecord<String, String> record) {
         try {
-            kafka.send(record).whenComplete((result, error) -> acknowledgements.settled(row, error));
-            return true;
-        } catch (RuntimeException e) {
-            acknowledgements.settled(row, e);
-            return false;
+            return kafka.send(record);
+        } catch (RuntimeException refused) {
+            return CompletableFuture.failedFuture(refused);
         }
     }
+
+    private record TopicKey(String topic, String key) {}
 
     /** A page of rows and the snapshot of the batch it belongs to. */
     private record Page(String snapshot, List<OutboxRow> rows) {}
