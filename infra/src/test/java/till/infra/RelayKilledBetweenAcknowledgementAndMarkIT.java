@@ -77,7 +77,8 @@ class RelayKilledBetweenAcknowledgementAndMarkIT extends StackTest {
             } finally {
                 execute(checkoutDb, ALLOW_MARKS);
             }
-            checkoutService.restart(Duration.ofMinutes(2));
+            // Generous: a JVM boots in minutes on a busy two-core machine.
+            checkoutService.restart(Duration.ofMinutes(4));
             await().atMost(Duration.ofSeconds(60)).until(() -> unsentRowsOf(checkoutDb, checkoutId) == 0);
         }
 
