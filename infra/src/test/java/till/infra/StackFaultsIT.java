@@ -63,8 +63,9 @@ class StackFaultsIT extends StackTest {
     }
 
     /**
-     * Twenty tills sell 200 sales of one unit at 100 (sale i: product and customer i % 20) and, once 50 were
-     * accepted, {@code victim}'s JVM is killed with SIGKILL and started again. Each product ends at its stock less
+     * Twenty tills sell 200 sales of one unit at 100 (sale i: product and customer i % 20): once 50 of the first
+     * hundred were accepted, {@code victim}'s JVM is killed with SIGKILL and started again, and the second hundred
+     * follow. Each product ends at its stock less
      * its confirmed sales, each customer's balance is its confirmed sales' price (within its limit), and every
      * service's invariants hold.
      */
@@ -81,9 +82,10 @@ class StackFaultsIT extends StackTest {
         AtomicInteger accepted = new AtomicInteger();
         List<Future<String>> tills = new ArrayList<>();
         TillService killed = stack.service(victim);
-        // Twenty tills, each selling one sale after another: the kill lands mid-stream, not after the rush.
+        // Twenty tills, each selling one sale after another: the kill lands mid-stream, not after the rush. The
+        // second hundred is sold once the victim is back (sales in flight across a long outage time out).
         try (ExecutorService threads = Executors.newFixedThreadPool(20)) {
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 100; i++) {
                 String productId = productIds.get(i % products);
                 String customerId = customerIds.get(i % products);
                 tills.add(threads.submit(() -> sellWithRetries(customerId, productId, accepted)));
@@ -94,6 +96,11 @@ class StackFaultsIT extends StackTest {
             assertThat(ProcessHandle.of(pid)).as("the killed JVM is gone").isEmpty();
             // Generous: a JVM boots in minutes on a busy two-core machine.
             killed.restart(Duration.ofMinutes(4));
+            for (int i = 100; i < 200; i++) {
+                String productId = productIds.get(i % products);
+                String customerId = customerIds.get(i % products);
+                tills.add(threads.submit(() -> sellWithRetries(customerId, productId, accepted)));
+            }
 
             Map<String, Integer> saleOf = new HashMap<>();
             for (int i = 0; i < tills.size(); i++) {
