@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -89,40 +88,10 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** Whether its output so far contains {@code text}. */
-    public boolean said(String text) {
-        try {
-            return Files.readString(log).contains(text);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     @Override
     public void close() {
         if (process.isAlive()) {
             kill();
-        }
-    }
-
-    /** Waits (up to {@code atMost}) until its output contains {@code text}, failing fast if it exits first. */
-    public void awaitSaid(String text, Duration atMost) {
-        long deadline = System.nanoTime() + atMost.toNanos();
-        while (!said(text)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(
-                        "pid " + pid() + " exited with " + process.exitValue() + ":\n" + tail());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "pid " + pid() + " did not say '" + text + "' within " + atMost + ":\n" + tail());
-            }
-            try {
-                process.waitFor(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
         }
     }
 }
