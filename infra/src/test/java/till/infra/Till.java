@@ -94,6 +94,18 @@ record Till(TillClient client, String checkout, String inventory, String ledger)
                         c -> !"PENDING".equals(c.get("status").asString()));
     }
 
+    /** Entries of a checkout's timeline in this direction (SENT, RECEIVED) of this message type. */
+    static long count(JsonNode timeline, String direction, String type) {
+        long n = 0;
+        for (JsonNode entry : timeline) {
+            if (direction.equals(entry.get("direction").asString())
+                    && type.equals(entry.get("type").asString())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     JsonNode stock(String product) {
         return client.get(inventory + "/api/products/" + product).body();
     }

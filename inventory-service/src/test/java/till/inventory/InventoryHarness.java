@@ -145,6 +145,13 @@ public abstract class InventoryHarness {
         return meters.counter(name).count();
     }
 
+    /** Outbox rows not yet acknowledged by the broker: 0 once every message written so far is on its topic. */
+    protected long unsentOutboxRows() {
+        return jdbc.sql("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+                .query(Long.class)
+                .single();
+    }
+
     protected JsonNode invariants() {
         Response report = http("GET", "/actuator/invariants", null);
         assertThat(report.status()).isEqualTo(200);
@@ -179,10 +186,40 @@ public abstract class InventoryHarness {
             return seen.stream().filter(r -> keys.contains(r.key())).toList();
         }
 
+        /**
+         * Reads on until every partition's end offset as it is now, then returns {@link #events}: for a check that
+         * nothing more came, called once whatever could have sent more has happened.
+         */
+        public List<Seen> eventsToEnd(Set<String> keys) {
+            readToEnd();
+            return events(keys);
+        }
+
+        /** {@link #records}, read on until every partition's end offset as it is now (see {@link #eventsToEnd}). */
+        public List<ConsumerRecord<String, String>> recordsToEnd(Set<String> keys) {
+            readToEnd();
+            return records(keys);
+        }
+
+        private void readToEnd() {
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read to the end offsets " + end + " within " + PATIENCE);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            }
+        }
+
         /** The CloudEvents among {@link #records} (values that are not CloudEvents are left out). */
         public List<Seen> events(Set<String> keys) {
+            return parse(records(keys));
+        }
+
+        private List<Seen> parse(List<ConsumerRecord<String, String>> records) {
             List<Seen> events = new ArrayList<>();
-            for (ConsumerRecord<String, String> record : records(keys)) {
+            for (ConsumerRecord<String, String> record : records) {
                 JsonNode value;
                 try {
                     value = mapper.readTree(record.value());

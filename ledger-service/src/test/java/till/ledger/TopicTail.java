@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import till.testsupport.TestInfrastructure;
 
@@ -35,6 +36,23 @@ public final class TopicTail implements AutoCloseable {
     /** Everything read so far, after one more poll. */
     public List<ConsumerRecord<String, String>> records() {
         consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+        return List.copyOf(seen);
+    }
+
+    /**
+     * Everything read so far, after reading on to every assigned partition's end offset as it is now: for a check
+     * that nothing more came, made once whatever could have sent more has happened.
+     */
+    public List<ConsumerRecord<String, String>> recordsToEnd() {
+        records();
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("could not read to the end offsets " + end + " within 60 s");
+            }
+            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+        }
         return List.copyOf(seen);
     }
 

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryPolicy;
@@ -39,19 +40,29 @@ public class ProductLocks {
     /** PostgreSQL's lock_not_available, raised by NOWAIT when another transaction holds the row. */
     static final String LOCK_NOT_AVAILABLE = "55P03";
 
-    private final JdbcClient jdbc;
+    private final Function<String, Optional<Product>> readRow;
     private final TransactionTemplate tx;
     private final RetryTemplate retry;
     private final Counter conflicts;
     private final Counter retries;
     private final Counter exhausted;
 
+    @Autowired
     ProductLocks(
             JdbcClient jdbc,
             PlatformTransactionManager transactions,
             MeterRegistry meters,
             ProductLockProperties backOff) {
-        this.jdbc = jdbc;
+        this(transactions, meters, backOff, productId -> lock(jdbc, productId));
+    }
+
+    /** For the test that shows what happens when a write reads its row without the lock. */
+    ProductLocks(
+            PlatformTransactionManager transactions,
+            MeterRegistry meters,
+            ProductLockProperties backOff,
+            Function<String, Optional<Product>> readRow) {
+        this.readRow = readRow;
         this.tx = new TransactionTemplate(transactions);
         this.retry = new RetryTemplate(RetryPolicy.builder()
                 .predicate(ProductLocks::isLockNotAvailable)
@@ -79,7 +90,7 @@ public class ProductLocks {
      * must do nothing outside the database that it could not repeat.
      */
     public <T extends @Nullable Object> T write(String productId, Function<Optional<Product>, T> work) {
-        return inTransaction(productId, status -> work.apply(lock(productId)));
+        return inTransaction(productId, status -> work.apply(readRow.apply(productId)));
     }
 
     /**
@@ -89,7 +100,7 @@ public class ProductLocks {
      */
     public <T extends @Nullable Object> T writeGroup(
             String productId, BiFunction<Optional<Product>, TransactionStatus, T> work) {
-        return inTransaction(productId, status -> work.apply(lock(productId), status));
+        return inTransaction(productId, status -> work.apply(readRow.apply(productId), status));
     }
 
     private <T extends @Nullable Object> T inTransaction(String productId, TransactionCallback<T> work) {
@@ -129,7 +140,7 @@ public class ProductLocks {
         }
     }
 
-    private Optional<Product> lock(String productId) {
+    private static Optional<Product> lock(JdbcClient jdbc, String productId) {
         return jdbc.sql("""
                         SELECT product_id, name, price_minor, on_hand, reserved, version
                         FROM products

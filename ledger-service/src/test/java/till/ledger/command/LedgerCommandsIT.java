@@ -96,7 +96,8 @@ class LedgerCommandsIT extends LedgerIntegrationTest {
         send(customer, PostCharge.TYPE, new PostCharge(checkout, customer, 250L));
 
         // The first and the third (a new id) are answered; the second is the same message and is skipped.
-        List<CloudEvent> answers = awaitReplies(r -> r.subject().equals(checkout), 2);
+        List<CloudEvent> answers =
+                awaitRepliesAndNoMore(customer, r -> r.subject().equals(checkout), 2);
         assertThat(answers)
                 .allMatch(r -> r.type().equals(ChargePosted.TYPE))
                 .allMatch(r -> r.data().get("amountMinor").asLong() == 250)
@@ -118,7 +119,8 @@ class LedgerCommandsIT extends LedgerIntegrationTest {
         send(customer, ReverseCharge.TYPE, new ReverseCharge(checkout, customer));
         send(customer, PostCharge.TYPE, new PostCharge(checkout, customer, 300L));
 
-        List<CloudEvent> answers = awaitReplies(r -> r.subject().equals(checkout), 2);
+        List<CloudEvent> answers =
+                awaitRepliesAndNoMore(customer, r -> r.subject().equals(checkout), 2);
         assertThat(answers).extracting(CloudEvent::type).containsExactly(ChargeReversed.TYPE, ChargeRejected.TYPE);
         assertThat(answers.get(0).data().get("amountMinor").asLong()).isZero();
         assertThat(answers.get(1).data().get("reason").asString()).isEqualTo("ALREADY_REVERSED");
@@ -136,7 +138,8 @@ class LedgerCommandsIT extends LedgerIntegrationTest {
         send(customer, ReverseCharge.TYPE, new ReverseCharge(checkout, customer));
         send(customer, PostCharge.TYPE, new PostCharge(checkout, customer, 300L));
 
-        List<CloudEvent> answers = awaitReplies(r -> r.subject().equals(checkout), 4);
+        List<CloudEvent> answers =
+                awaitRepliesAndNoMore(customer, r -> r.subject().equals(checkout), 4);
         assertThat(answers)
                 .extracting(CloudEvent::type)
                 .containsExactly(ChargePosted.TYPE, ChargeReversed.TYPE, ChargeReversed.TYPE, ChargePosted.TYPE);
@@ -168,7 +171,7 @@ class LedgerCommandsIT extends LedgerIntegrationTest {
         send(customer, PostCharge.TYPE, new PostCharge(customer + "-last", customer, 50L));
 
         // Replies are keyed by checkout id, so only the replies for one checkout are ordered.
-        assertThat(awaitReplies(r -> r.subject().equals(checkout), 3))
+        assertThat(awaitRepliesAndNoMore(customer, r -> r.subject().equals(checkout), 3))
                 .extracting(CloudEvent::type)
                 .containsExactly(ChargePosted.TYPE, RefundPosted.TYPE, RefundPosted.TYPE);
         List<CloudEvent> last = awaitReplies(r -> r.subject().equals(customer + "-last"), 1);
@@ -238,6 +241,29 @@ class LedgerCommandsIT extends LedgerIntegrationTest {
         Header header = record.headers().lastHeader("till-dlt-reason");
         assertThat(header).as("till-dlt-reason header").isNotNull();
         return new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@link #awaitReplies}, then a last command on the customer's partition (a reversal of a checkout never
+     * charged, which leaves a marker and no entry): once it is answered and the outbox is empty, every answer the
+     * earlier commands caused is on the topic, so reading it to its end shows one answer too many.
+     */
+    private List<CloudEvent> awaitRepliesAndNoMore(String customer, Predicate<CloudEvent> wanted, int count) {
+        awaitReplies(wanted, count);
+        String last = customer + "-last-" + java.util.UUID.randomUUID();
+        send(customer, ReverseCharge.TYPE, new ReverseCharge(last, customer));
+        awaitReplies(r -> r.subject().equals(last), 1);
+        await().atMost(PATIENCE)
+                .until(() -> jdbc.sql("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+                                .query(Long.class)
+                                .single()
+                        == 0);
+        List<CloudEvent> found = replies.recordsToEnd().stream()
+                .map(r -> CloudEvent.parse(r.value(), mapper))
+                .filter(wanted)
+                .toList();
+        assertThat(found).as("no more answers than commands that deserve one").hasSize(count);
+        return found;
     }
 
     private List<CloudEvent> awaitReplies(Predicate<CloudEvent> wanted, int count) {

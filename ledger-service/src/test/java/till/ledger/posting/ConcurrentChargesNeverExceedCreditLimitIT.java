@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 import till.contracts.ledger.ChargeRejectionReason;
 import till.ledger.LedgerIntegrationTest;
 import till.ledger.LedgerRow;
 import till.ledger.Race;
 
 class ConcurrentChargesNeverExceedCreditLimitIT extends LedgerIntegrationTest {
+
+    @Autowired
+    TransactionTemplate tx;
 
     @Test
     void thirtyTwoConcurrentChargesPostExactlyTheTenTheLimitAllows() {
@@ -30,22 +35,45 @@ class ConcurrentChargesNeverExceedCreditLimitIT extends LedgerIntegrationTest {
         assertInvariantsHold();
     }
 
+    /** A posting's result and the customer's balance right after it, read under the customer's lock. */
+    private record Decided(PostingResult result, long balanceAfter) {}
+
     @Test
     void paymentsRacingChargesLeaveAnExactBalanceNeverOverTheLimit() {
         String customer = newCustomer(1_000);
 
-        // 40 charges of 100 and 10 payments of 100 released together; odd racers pay.
-        List<PostingResult> results = Race.run(
+        // 40 charges of 100 and 10 payments of 100 released together; odd racers pay. Each racer reads the
+        // balance in its posting's transaction, still under the lock, so it sees what its decision was made on.
+        List<Decided> results = Race.run(
                 50,
-                i -> i % 5 == 1
-                        ? ledger.pay(customer, customer + "-payment-" + i, 100)
-                        : ledger.charge(customer, customer + "-checkout-" + i, 100));
+                i -> tx.execute(status -> {
+                    PostingResult result = i % 5 == 1
+                            ? ledger.pay(customer, customer + "-payment-" + i, 100)
+                            : ledger.charge(customer, customer + "-checkout-" + i, 100);
+                    return new Decided(result, balance(customer));
+                }));
 
-        assertThat(results).noneMatch(PostingResult.AlreadyPosted.class::isInstance);
+        assertThat(results).extracting(Decided::result).noneMatch(PostingResult.AlreadyPosted.class::isInstance);
+        List<Decided> charged = results.stream()
+                .filter(d -> d.result() instanceof PostingResult.Appended appended
+                        && appended.entry().kind() == EntryKind.SALE)
+                .toList();
+        List<Decided> refused = results.stream()
+                .filter(d -> d.result() instanceof PostingResult.Refused)
+                .toList();
         List<LedgerRow> rows = entries(customer);
         long sales = LedgerRow.count(rows, "SALE");
         assertThat(LedgerRow.count(rows, "PAYMENT")).isEqualTo(10);
-        assertThat(sales).isBetween(10L, 20L);
+        assertThat(sales).as("one SALE entry per charge answered Appended").isEqualTo(charged.size());
+        assertThat(refused).as("every other charge refused").hasSize(40 - charged.size());
+        // A charge of 100 is refused only at a balance of 1000 (balances move in hundreds), and never otherwise.
+        assertThat(refused)
+                .allSatisfy(d -> assertThat(d.result())
+                        .isEqualTo(new PostingResult.Refused(ChargeRejectionReason.CREDIT_LIMIT_EXCEEDED)))
+                .allSatisfy(d -> assertThat(d.balanceAfter())
+                        .as("balance a refusal was decided on")
+                        .isEqualTo(1_000));
+        assertThat(charged).allSatisfy(d -> assertThat(d.balanceAfter()).isLessThanOrEqualTo(1_000));
         long expected = sales * 100 - 10 * 100;
         assertThat(LedgerRow.assertChainUnbroken(rows)).isEqualTo(expected);
         assertThat(LedgerRow.sum(rows)).isEqualTo(expected);

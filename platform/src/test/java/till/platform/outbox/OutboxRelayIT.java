@@ -31,6 +31,8 @@ import till.platform.AdvisoryLockSpace;
 import till.platform.PlatformHarness;
 import till.platform.PlatformTestApplication;
 import till.platform.kafka.Topics;
+import till.testsupport.TestInfrastructure;
+import till.testsupport.TopicReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The outbox's promise: every committed message published, in order per key, applied once. */
@@ -241,8 +243,14 @@ class OutboxRelayIT extends PlatformHarness {
         return sequences;
     }
 
+    /**
+     * The state a relay killed between the broker's acknowledgement and its mark leaves behind, made here by hand
+     * (sent_at reset to null) so that the restart's side can be checked in isolation: the relay that takes the lease
+     * next publishes the row again, and the inbox skips the copy. A real relay JVM killed in that window is
+     * infra's {@code RelayKilledBetweenAcknowledgementAndMarkIT}.
+     */
     @Test
-    void aRowPublishedButNotMarkedIsPublishedAgainAndTheInboxSkipsTheDuplicate() {
+    void aRowMarkedUnsentAgainIsPublishedAgainAndTheInboxSkipsTheCopy() {
         String checkout = UUID.randomUUID().toString();
         UUID id = tx.execute(s -> outbox.append(
                 Topics.INVENTORY_COMMANDS, "espresso", ReserveStock.TYPE, new ReserveStock(checkout, "espresso", 1)));
@@ -250,8 +258,6 @@ class OutboxRelayIT extends PlatformHarness {
                 .until(() ->
                         listener.applied.stream().anyMatch(c -> c.checkoutId().equals(checkout)));
 
-        // Exactly the state a relay leaves when it dies after the broker's ack and before it marks the row; then
-        // its session dies, and the relay that takes the lease next starts from the oldest unsent row.
         jdbc.sql("UPDATE outbox SET sent_at = NULL WHERE id = ?").param(id).update();
         assertThat(terminateActiveRelaySession())
                 .as("the active relay's session")
@@ -266,12 +272,21 @@ class OutboxRelayIT extends PlatformHarness {
                                 .query(Long.class)
                                 .single()
                         == 1);
-        await().during(Duration.ofSeconds(2))
-                .atMost(Duration.ofSeconds(10))
-                .until(() -> listener.applied.stream()
-                                .filter(c -> c.checkoutId().equals(checkout))
-                                .count()
-                        == 1);
+        // A later command of the same key follows the copy on its partition: once it is applied, the copy has been
+        // consumed, so a second application or a third copy would show now.
+        String later = UUID.randomUUID().toString();
+        tx.execute(s -> outbox.append(
+                Topics.INVENTORY_COMMANDS, "espresso", ReserveStock.TYPE, new ReserveStock(later, "espresso", 1)));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        listener.applied.stream().anyMatch(c -> c.checkoutId().equals(later)));
+        assertThat(TopicReader.readToEnd(
+                        TestInfrastructure.kafkaBootstrapServers(),
+                        Topics.INVENTORY_COMMANDS,
+                        r -> r.value().contains(id.toString())))
+                .hasSize(2);
+        assertThat(listener.applied.stream().filter(c -> c.checkoutId().equals(checkout)))
+                .hasSize(1);
     }
 
     /**
