@@ -7,6 +7,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import till.infra.demo.TillClient;
 import till.infra.stack.Stack;
@@ -49,8 +51,10 @@ public final class ChaosRun {
         Instant started = Instant.now();
         say.accept(settings.tills() + " tills selling " + settings.checkouts() + " times over " + settings.minutes()
                 + " min, faults on the schedule of seed " + settings.seed());
-        CompletableFuture<Void> load = CompletableFuture.runAsync(new Tills(settings, shop, urls)::run);
-        try {
+        // A thread of its own: the common pool (one thread on two cores) runs the JDK's process-exit callbacks, which
+        // the supervisor needs to hear of a killed instance.
+        try (ExecutorService loadThread = Executors.newSingleThreadExecutor()) {
+            CompletableFuture<Void> load = CompletableFuture.runAsync(new Tills(settings, shop, urls)::run, loadThread);
             faults.run(() -> !load.isDone());
             load.get();
         } catch (InterruptedException e) {
