@@ -8,7 +8,7 @@ public enum FaultKind {
     KILL_BROKER("kill -9 of the Kafka broker, then its restart"),
     ZOMBIE("SIGSTOP of an instance past its session timeout, then SIGCONT"),
     DATABASE_CONNECTIONS("PostgreSQL backends of a service terminated"),
-    DUPLICATES("command records re-sent with their ids (console producer)"),
+    DUPLICATES("command and reply records re-sent with their ids (console producer)"),
     POISON("malformed and unknown-type records (console producer)");
 
     final String description;

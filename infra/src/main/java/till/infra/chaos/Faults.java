@@ -173,20 +173,23 @@ final class Faults {
         }
     }
 
-    /** A few records already on a command or reply topic, sent again as they are: same key, same CloudEvent id. */
+    /** A few records already on each command and reply topic, sent again as they are: same key, same CloudEvent id. */
     private String duplicates() {
-        String topic = Topics.CONSUMED.get(random.nextInt(Topics.CONSUMED.size()));
-        List<ConsumerRecord<String, String>> seen = console.readAll(topic);
-        if (seen.isEmpty()) {
-            return "no duplicates: " + topic + " is still empty";
+        int sent = 0;
+        for (String topic : Topics.CONSUMED) {
+            List<ConsumerRecord<String, String>> seen = console.readAll(topic);
+            if (seen.isEmpty()) {
+                continue;
+            }
+            List<KafkaConsole.Line> again = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ConsumerRecord<String, String> record = seen.get(random.nextInt(seen.size()));
+                again.add(new KafkaConsole.Line(record.key(), record.value()));
+            }
+            console.produce(topic, again);
+            sent += again.size();
         }
-        List<KafkaConsole.Line> again = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            ConsumerRecord<String, String> record = seen.get(random.nextInt(seen.size()));
-            again.add(new KafkaConsole.Line(record.key(), record.value()));
-        }
-        console.produce(topic, again);
-        return again.size() + " duplicates sent to " + topic + " with kafka-console-producer";
+        return sent + " duplicates sent to " + String.join(", ", Topics.CONSUMED) + " with kafka-console-producer";
     }
 
     /** A record that is not JSON and a CloudEvent of a type nobody knows: each must end in the DLT with a reason. */
