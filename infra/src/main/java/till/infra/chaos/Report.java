@@ -39,14 +39,14 @@ public record Report(
         StringBuilder out = new StringBuilder();
         out.append("%nTill chaos run, seed %d: two instances of every service, %d tills, %d sales over %d min%n%n"
                 .formatted(settings.seed(), settings.tills(), settings.checkouts(), settings.minutes()));
-        out.append("  %-58s %6d%n".formatted("sales answered (checkouts)", checkouts()));
-        outcomes.forEach((outcome, n) -> out.append("    %-56s %6d%n".formatted(outcome, n)));
-        out.append("  %-58s %6d%n".formatted("requests never answered", shop.unanswered.size()));
-        new TreeMap<>(shop.counts).forEach((what, n) -> out.append("  %-58s %6d%n".formatted(what, n.get())));
-        out.append("%n  faults injected%n");
-        faultsByKind().forEach((kind, n) -> out.append("    %-56s %6d%n".formatted(kind.description, n)));
-        out.append("%n  %-58s %6d%n".formatted("checks", checked));
-        out.append("  %-58s %6d%n".formatted("violations", violations.size()));
+        out.append("  %-68s %6d%n".formatted("sales answered (checkouts)", checkouts()));
+        outcomes.forEach((outcome, n) -> out.append("    %-66s %6d%n".formatted(outcome, n)));
+        out.append("  %-68s %6d%n".formatted("requests never answered", shop.unanswered.size()));
+        new TreeMap<>(shop.counts).forEach((what, n) -> out.append("  %-68s %6d%n".formatted(what, n.get())));
+        out.append("\n  faults injected\n");
+        faultsByKind().forEach((kind, n) -> out.append("    %-66s %6d%n".formatted(kind.description, n)));
+        out.append("%n  %-68s %6d%n".formatted("checks", checked));
+        out.append("  %-68s %6d%n".formatted("violations", violations.size()));
         violations.stream()
                 .limit(50)
                 .forEach(v -> out.append("    - ").append(v).append('\n'));

@@ -30,9 +30,8 @@ final class Shop {
     final Map<String, Long> highestCreditLimit = new ConcurrentHashMap<>();
 
     final Map<String, Long> paid = new ConcurrentHashMap<>();
-    final Queue<Sale> sales = new ConcurrentLinkedQueue<>();
-    /** Sales a till saw CONFIRMED: what refunds pick from. */
-    final List<Sale> confirmed = new CopyOnWriteArrayList<>();
+    /** What refunds pick from (those found CONFIRMED). */
+    final List<Sale> sales = new CopyOnWriteArrayList<>();
 
     final Queue<String> unanswered = new ConcurrentLinkedQueue<>();
     final Queue<String> surprises = new ConcurrentLinkedQueue<>();

@@ -71,9 +71,9 @@ final class Tills {
                 }
                 Pause.until(due);
                 int other = random.nextInt(100);
-                if (other < 10 && !shop.confirmed.isEmpty()) {
+                if (other < 15 && !shop.sales.isEmpty()) {
                     refund(till, random);
-                } else if (other < 20) {
+                } else if (other < 25) {
                     edit(till, random);
                 }
                 sell(till, sale, random);
@@ -118,13 +118,19 @@ final class Tills {
                 new Shop.Sale(key, response.body().get("checkoutId").asString(), customer, List.copyOf(lines));
         shop.sales.add(answered);
         shop.count(waits ? "sales waiting for their outcome (Prefer: wait=5)" : "sales answered at once");
-        if ("CONFIRMED".equals(response.body().path("status").asString())) {
-            shop.confirmed.add(answered);
-        }
     }
 
+    /** Part of an earlier sale, if it is CONFIRMED (asked with {@code Prefer: wait=5}). */
     private void refund(int till, Random random) {
-        Shop.Sale sale = shop.confirmed.get(random.nextInt(shop.confirmed.size()));
+        Shop.Sale sale = shop.sales.get(random.nextInt(shop.sales.size()));
+        Optional<TillClient.Response> read = untilAnswered(
+                till,
+                "read " + sale.checkoutId(),
+                url -> client.getWaiting(url + "/api/checkouts/" + sale.checkoutId(), 5));
+        if (read.isEmpty()
+                || !"CONFIRMED".equals(read.get().body().path("status").asString())) {
+            return;
+        }
         Shop.Line line = sale.lines().get(random.nextInt(sale.lines().size()));
         int quantity = 1 + random.nextInt(line.quantity());
         String key = "chaos-" + settings.seed() + "-refund-" + nextEdit.getAndIncrement();
