@@ -19,10 +19,19 @@ public final class TillClient implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final JsonMapper json = JsonMapper.builder().build();
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private final Duration timeout;
+
+    public TillClient() {
+        this(Duration.ofSeconds(30));
+    }
+
+    /** {@code timeout}: how long a request may go unanswered (plus any {@code Prefer: wait}) before it fails. */
+    public TillClient(Duration timeout) {
+        this.timeout = timeout;
+    }
 
     public Response get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).GET(), TIMEOUT);
+        return send(HttpRequest.newBuilder(URI.create(url)).GET(), timeout);
     }
 
     /**
@@ -32,24 +41,24 @@ public final class TillClient implements AutoCloseable {
     public Response getWaiting(String url, int waitSeconds) {
         return send(
                 HttpRequest.newBuilder(URI.create(url)).GET().header("Prefer", "wait=" + waitSeconds),
-                TIMEOUT.plusSeconds(waitSeconds));
+                timeout.plusSeconds(waitSeconds));
     }
 
     public Response put(String url, Object body, Map<String, String> headers) {
         return send(
                 withHeaders(HttpRequest.newBuilder(URI.create(url)), headers)
                         .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))),
-                TIMEOUT);
+                timeout);
     }
 
     public Response post(String url, Object body, Map<String, String> headers) {
-        return send(posting(url, body, headers), TIMEOUT);
+        return send(posting(url, body, headers), timeout);
     }
 
     /** A POST with {@code Prefer: wait=N}: a checkout's answer carries its outcome if decided within N seconds. */
     public Response postWaiting(String url, Object body, Map<String, String> headers, int waitSeconds) {
         return send(
-                posting(url, body, headers).header("Prefer", "wait=" + waitSeconds), TIMEOUT.plusSeconds(waitSeconds));
+                posting(url, body, headers).header("Prefer", "wait=" + waitSeconds), timeout.plusSeconds(waitSeconds));
     }
 
     private HttpRequest.Builder posting(String url, Object body, Map<String, String> headers) {

@@ -78,7 +78,7 @@ final class KafkaBroker {
             format(config, logs);
         }
         KafkaBroker kafka = new KafkaBroker(port, config, logs);
-        kafka.launch();
+        kafka.launch(Duration.ofSeconds(90));
         return kafka;
     }
 
@@ -99,20 +99,21 @@ final class KafkaBroker {
         format.awaitSuccess(Duration.ofSeconds(60));
     }
 
-    private void launch() {
+    private void launch(Duration timeout) {
         process = ChildProcess.startJava(
                 "kafka",
                 List.of("-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")),
                 List.of(KafkaMain.class.getName(), config.toString()),
                 Map.of(),
                 logs.resolve("kafka.log"));
-        process.awaitReady(this::answers, Duration.ofSeconds(90));
+        process.awaitReady(this::answers, timeout);
     }
 
     /** Starts the stopped broker again on the same port and data: for outage tests. */
     void restart() {
         process.stop();
-        launch();
+        // After a kill -9 the broker first recovers every partition's log, on a machine that is busy catching up.
+        launch(Duration.ofMinutes(5));
     }
 
     long pid() {

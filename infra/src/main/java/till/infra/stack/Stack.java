@@ -15,7 +15,8 @@ import till.platform.kafka.Topics;
 
 /**
  * The whole of Till on one machine: PostgreSQL with a database and role per service, a KRaft Kafka broker with
- * the SPEC's topics, and the three services, each in its own JVM. {@link #stop()} stops everything it started.
+ * the SPEC's topics, and the three services, each in its own JVM (or several: {@link Options#instances}, each on a
+ * port of its own, all of a service in one consumer group). {@link #stop()} stops everything it started.
  * The data (PostgreSQL's data directory, the broker's log) lives in the work directory and outlives the stack: a
  * new start on the same directory resumes where the last one stopped or crashed.
  */
@@ -23,7 +24,8 @@ public final class Stack implements AutoCloseable {
 
     /**
      * Where to put things. {@code preferDefaultPorts}: the SPEC's ports when free (for people), else any.
-     * {@code supervise}: a service JVM that dies by itself is restarted with a back-off.
+     * {@code supervise}: a service JVM that dies by itself is restarted with a back-off. {@code instances}: JVMs per
+     * service. {@code serviceEnv}: environment variables added to every service JVM's.
      */
     public record Options(
             Path root,
@@ -31,7 +33,26 @@ public final class Stack implements AutoCloseable {
             boolean preferDefaultPorts,
             int partitions,
             Duration checkoutDeadline,
-            boolean supervise) {
+            boolean supervise,
+            int instances,
+            Map<String, String> serviceEnv) {
+
+        public Options {
+            if (instances < 1) {
+                throw new IllegalArgumentException("instances must be at least 1, not " + instances);
+            }
+            serviceEnv = Map.copyOf(serviceEnv);
+        }
+
+        public Options(
+                Path root,
+                Path workDir,
+                boolean preferDefaultPorts,
+                int partitions,
+                Duration checkoutDeadline,
+                boolean supervise) {
+            this(root, workDir, preferDefaultPorts, partitions, checkoutDeadline, supervise, 1, Map.of());
+        }
 
         public Options(Path root, Path workDir, boolean preferDefaultPorts, int partitions, Duration checkoutDeadline) {
             this(root, workDir, preferDefaultPorts, partitions, checkoutDeadline, false);
@@ -56,14 +77,20 @@ public final class Stack implements AutoCloseable {
         }
 
         public Options supervised(boolean on) {
-            return new Options(root, workDir, preferDefaultPorts, partitions, checkoutDeadline, on);
+            return new Options(
+                    root, workDir, preferDefaultPorts, partitions, checkoutDeadline, on, instances, serviceEnv);
+        }
+
+        /** {@code n} JVMs of every service; the SPEC's ports go to the first of each, the others get free ones. */
+        public Options withInstances(int n, Map<String, String> env) {
+            return new Options(root, workDir, preferDefaultPorts, partitions, checkoutDeadline, supervise, n, env);
         }
     }
 
     private final Options options;
     private final Consumer<String> say;
     private final List<Runnable> stops = new ArrayList<>();
-    private final Map<TillService.Name, TillService> services = new EnumMap<>(TillService.Name.class);
+    private final Map<TillService.Name, List<TillService>> services = new EnumMap<>(TillService.Name.class);
     private Postgres postgres;
     private KafkaBroker kafka;
 
@@ -103,30 +130,39 @@ public final class Stack implements AutoCloseable {
         // Topics that exist (a new start on the same data) are left as they are.
         kafka.createTopics(Topics.ALL, options.partitions());
 
-        say.accept("starting inventory-service, ledger-service, checkout-service ...");
-        for (TillService.Name name : TillService.Name.values()) {
-            int port = port(name.defaultPort);
-            String prefix = name.envPrefix();
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-            env.put(prefix + "_PORT", String.valueOf(port));
-            env.put(prefix + "_JDBC_URL", postgres.jdbcUrl(name.id()));
-            env.put(prefix + "_DB_USER", name.id());
-            env.put(prefix + "_DB_PASSWORD", name.id());
-            env.put("TILL_TOPICS_PARTITIONS", String.valueOf(options.partitions()));
-            env.put("TILL_CHECKOUT_DEADLINE", options.checkoutDeadline().toMillis() + "ms");
-            TillService service =
-                    new TillService(name, options.root(), port, env, logs.resolve(name.id() + "-service.log"));
-            service.start();
-            services.put(name, service);
-            stops.add(service::stop);
+        say.accept("starting inventory-service, ledger-service, checkout-service"
+                + (options.instances() > 1 ? " (" + options.instances() + " of each)" : "") + " ...");
+        Map<TillService.Name, List<TillService>> started = new EnumMap<>(TillService.Name.class);
+        // One instance of each service at a time, started together and awaited together: three JVMs boot in
+        // parallel on two cores (minutes on a busy machine); six at once would take longer than twice that.
+        for (int instance = 1; instance <= options.instances(); instance++) {
+            List<TillService> wave = new ArrayList<>();
+            for (TillService.Name name : TillService.Name.values()) {
+                int port = instance == 1 ? port(name.defaultPort) : Ports.free();
+                String prefix = name.envPrefix();
+                Map<String, String> env = new LinkedHashMap<>();
+                env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+                env.put(prefix + "_PORT", String.valueOf(port));
+                env.put(prefix + "_JDBC_URL", postgres.jdbcUrl(name.id()));
+                env.put(prefix + "_DB_USER", name.id());
+                env.put(prefix + "_DB_PASSWORD", name.id());
+                env.put("TILL_TOPICS_PARTITIONS", String.valueOf(options.partitions()));
+                env.put("TILL_CHECKOUT_DEADLINE", options.checkoutDeadline().toMillis() + "ms");
+                env.putAll(options.serviceEnv());
+                String log = name.id() + "-service" + (instance == 1 ? "" : "-" + instance) + ".log";
+                TillService service = new TillService(name, instance, options.root(), port, env, logs.resolve(log));
+                service.start();
+                wave.add(service);
+                started.computeIfAbsent(name, n -> new ArrayList<>()).add(service);
+                stops.add(service::stop);
+            }
+            for (TillService service : wave) {
+                service.awaitReady(Duration.ofMinutes(5));
+            }
         }
-        // Started together, awaited together: three JVMs boot in parallel on two cores (minutes on a busy machine).
-        for (TillService service : services.values()) {
-            service.awaitReady(Duration.ofMinutes(5));
-        }
+        started.forEach((name, instances) -> services.put(name, List.copyOf(instances)));
         if (options.supervise()) {
-            services.values().forEach(service -> service.supervise(say));
+            allServices().forEach(service -> service.supervise(say));
         }
         writeEnv(work.resolve("env"));
     }
@@ -169,8 +205,19 @@ public final class Stack implements AutoCloseable {
         return options;
     }
 
+    /** The service's first instance (its only one unless {@link Options#instances} says otherwise). */
     public TillService service(TillService.Name name) {
+        return services.get(name).getFirst();
+    }
+
+    /** Every instance of the service, the first first. */
+    public List<TillService> instances(TillService.Name name) {
         return services.get(name);
+    }
+
+    /** Every instance of every service. */
+    public List<TillService> allServices() {
+        return services.values().stream().flatMap(List::stream).toList();
     }
 
     public String jdbcUrl(TillService.Name name) {

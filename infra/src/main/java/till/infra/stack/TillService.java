@@ -61,6 +61,7 @@ public final class TillService {
     }
 
     private final Name name;
+    private final int instance;
     private final Path jar;
     private final int port;
     private final Map<String, String> env;
@@ -71,8 +72,9 @@ public final class TillService {
     private boolean down;
     private Consumer<String> supervisor;
 
-    TillService(Name name, Path root, int port, Map<String, String> env, Path log) {
+    TillService(Name name, int instance, Path root, int port, Map<String, String> env, Path log) {
         this.name = name;
+        this.instance = instance;
         this.jar = executableJar(root, name.id + "-service");
         this.port = port;
         this.env = env;
@@ -86,8 +88,7 @@ public final class TillService {
     private synchronized void start(Map<String, String> extraEnv) {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.putAll(extraEnv);
-        ChildProcess started =
-                ChildProcess.startJava(name.id + "-service", JVM_FLAGS, List.of("-jar", jar.toString()), all, log);
+        ChildProcess started = ChildProcess.startJava(label(), JVM_FLAGS, List.of("-jar", jar.toString()), all, log);
         process = started;
         startedAt = Instant.now();
         down = false;
@@ -108,8 +109,8 @@ public final class TillService {
         }
         Duration wait = backOff;
         backOff = backOff.multipliedBy(2).compareTo(LONGEST_BACK_OFF) > 0 ? LONGEST_BACK_OFF : backOff.multipliedBy(2);
-        supervisor.accept(name.id + "-service exited (code " + exited.exitValue() + "); restarting in "
-                + wait.toSeconds() + " s");
+        supervisor.accept(
+                label() + " exited (code " + exited.exitValue() + "); restarting in " + wait.toSeconds() + " s");
         CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS)
                 .execute(() -> restartAfterCrash(exited, extraEnv));
     }
@@ -121,9 +122,9 @@ public final class TillService {
         }
         try {
             start(extraEnv);
-            supervisor.accept(name.id + "-service restarted (pid " + process.pid() + ")");
+            supervisor.accept(label() + " restarted (pid " + process.pid() + ")");
         } catch (RuntimeException e) {
-            supervisor.accept("could not restart " + name.id + "-service: " + e.getMessage());
+            supervisor.accept("could not restart " + label() + ": " + e.getMessage());
             // Counts as another exit: tried again after a longer wait.
             exited(crashed, extraEnv);
         }
@@ -143,6 +144,21 @@ public final class TillService {
 
     public Name name() {
         return name;
+    }
+
+    /** 1 for the first instance of the service, 2 for the second, ... */
+    public int instance() {
+        return instance;
+    }
+
+    /** {@code checkout-service} for the first instance, {@code checkout-service-2} for the second, ... */
+    public String label() {
+        return name.id + "-service" + (instance == 1 ? "" : "-" + instance);
+    }
+
+    /** Whether its JVM runs (a supervised one that crashed is running again once restarted). */
+    public synchronized boolean alive() {
+        return process.isAlive();
     }
 
     /** The service JVM's process id (a new one after each restart). */
