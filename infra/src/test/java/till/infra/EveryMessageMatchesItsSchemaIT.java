@@ -94,6 +94,10 @@ class EveryMessageMatchesItsSchemaIT {
             seen.clear();
             violations.clear();
             for (ConsumerRecord<String, String> record : everyRecord(stack.kafkaBootstrapServers())) {
+                if (!publishedByTill(record.value())) {
+                    // Other tests on this shared stack write commands (and poison) to the topics themselves.
+                    continue;
+                }
                 List<String> wrong = MessageSchemas.violations(record.value());
                 violations.addAll(wrong.stream()
                         .map(v -> record.topic() + "@" + record.offset() + " " + v)
@@ -103,6 +107,14 @@ class EveryMessageMatchesItsSchemaIT {
         }
         assertThat(violations).isEmpty();
         assertThat(new TreeSet<>(seen.keySet())).containsAll(wanted);
+    }
+
+    /**
+     * Sent by a service's outbox: its CloudEvent source is {@code /till/<service>}. The outbox's payload column is
+     * PostgreSQL {@code json}, so whatever a service publishes is JSON; a record that is not was written by a test.
+     */
+    private static boolean publishedByTill(String value) {
+        return value != null && value.matches("(?s)\\{.*\"source\":\"/till/(checkout|inventory|ledger)-service\".*");
     }
 
     private static String typeOf(String value) {
