@@ -101,7 +101,11 @@ class OutboxDirectHandOverIT extends PlatformHarness {
         Map<String, Integer> written = writeUnderKeyLocks(instances, 8, 50, 2_400, () -> {});
 
         assertFirstDeliveriesInOrder(written);
-        assertThat(active.directHandOvers()).as("rows handed over directly").isGreaterThan(200);
+        // Both paths must carry a real share of the rows for the order check to cover their mix. Since ADR 7 a key's
+        // rows wait for each other's acknowledgements, so under this contention (50 keys, 8 writers) more of them
+        // stay unsent when the next of their key commits and fall back to the table: 177 of 2,400 went directly in
+        // one CI run, against more than 200 before.
+        assertThat(active.directHandOvers()).as("rows handed over directly").isGreaterThan(50);
     }
 
     /**
