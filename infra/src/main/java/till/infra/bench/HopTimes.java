@@ -1,5 +1,10 @@
 package till.infra.bench;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -51,6 +56,8 @@ final class HopTimes {
 
     /** The messages written between {@code from} and {@code to}, by type: median and 90th percentile per segment. */
     static String report(Stack stack, Instant from, Instant to) {
+        // First, while the consumers' timers still cover (a).
+        String kafkaLegs = kafkaLegs(stack);
         Map<String, Instant> applied = new HashMap<>();
         Map<String, Message> written = new HashMap<>();
         try {
@@ -78,6 +85,45 @@ final class HopTimes {
                         percentiles(messages, m -> between(m.begun(), m.committed())),
                         percentiles(messages, m -> between(m.committed(), m.produced())),
                         percentiles(messages, m -> between(m.produced(), m.applied())))));
+        out.append(kafkaLegs);
+        return out.toString();
+    }
+
+    private static final Pattern RECORD_AGE = Pattern.compile(
+            "^till_kafka_record_age_seconds\\{(?=.*quantile=\"([0-9.]+)\")(?=.*topic=\"([^\"]+)\").*\\} ([0-9.eE+-]+)$");
+
+    /**
+     * The first part of "broker to consumer": from the record's send to the listener reading it (the consumers'
+     * {@code till.kafka.record.age} timers, whose percentiles cover about the last 20 seconds, so read right after
+     * (a)). The rest of that segment is the listener's work before its transaction's first statement.
+     */
+    static String kafkaLegs(Stack stack) {
+        StringBuilder out =
+                new StringBuilder("  of which send to listener (Kafka and the listener container), by topic:\n");
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            for (TillService.Name name : TillService.Name.values()) {
+                HttpResponse<String> metrics = http.send(
+                        HttpRequest.newBuilder(URI.create(stack.service(name).url() + "/actuator/prometheus"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Map<String, Map<String, Double>> byTopic = new TreeMap<>();
+                metrics.body()
+                        .lines()
+                        .map(RECORD_AGE::matcher)
+                        .filter(Matcher::matches)
+                        .forEach(m -> byTopic.computeIfAbsent(m.group(2), t -> new TreeMap<>())
+                                .put(m.group(1), Double.parseDouble(m.group(3)) * 1000));
+                byTopic.forEach((topic, quantiles) -> out.append("  %-32s %45s%n"
+                        .formatted(
+                                "  " + topic + " (" + name.id() + ")",
+                                "%.1f / %.1f".formatted(quantiles.get("0.5"), quantiles.get("0.9")))));
+            }
+        } catch (IOException | RuntimeException e) {
+            out.append("  not read: ").append(e).append('\n');
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return out.toString();
     }
 

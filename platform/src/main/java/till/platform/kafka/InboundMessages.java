@@ -1,10 +1,17 @@
 package till.platform.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 import till.contracts.InvalidMessageException;
@@ -21,13 +28,20 @@ public class InboundMessages {
     public static final String MDC_SUBJECT = "subject";
     public static final String MDC_MESSAGE_ID = "messageId";
 
-    private final JsonMapper mapper;
+    /** Timer: from a record's timestamp (its producer's send) to the listener reading it, by topic. */
+    public static final String RECORD_AGE = "till.kafka.record.age";
 
-    InboundMessages(JsonMapper mapper) {
+    private final JsonMapper mapper;
+    private final MeterRegistry meters;
+    private final Map<String, Timer> recordAges = new ConcurrentHashMap<>();
+
+    InboundMessages(JsonMapper mapper, MeterRegistry meters) {
         this.mapper = mapper;
+        this.meters = meters;
     }
 
     public CloudEvent read(ConsumerRecord<String, String> record) {
+        recordAge(record);
         continueTrace(record);
         CloudEvent event = CloudEvent.parse(record.value(), mapper);
         logContext(event);
@@ -45,6 +59,28 @@ public class InboundMessages {
     public void adopt(ConsumerRecord<String, String> record, CloudEvent event) {
         continueTrace(record);
         logContext(event);
+    }
+
+    /**
+     * How long the record took from its producer to this listener: the broker, the fetch and the listener
+     * container. Beside the consumer's transaction times it says where a hop's time goes (ADR 5).
+     */
+    private void recordAge(ConsumerRecord<String, String> record) {
+        long age = System.currentTimeMillis() - record.timestamp();
+        if (record.timestampType() == TimestampType.CREATE_TIME && age >= 0) {
+            recordAges
+                    .computeIfAbsent(
+                            record.topic(),
+                            topic -> Timer.builder(RECORD_AGE)
+                                    .description("from a record's send to the listener reading it")
+                                    .tag("topic", topic)
+                                    .publishPercentiles(0.5, 0.9, 0.99)
+                                    // Percentiles of about the last 20 seconds: what the consumers do now.
+                                    .distributionStatisticExpiry(Duration.ofSeconds(20))
+                                    .distributionStatisticBufferLength(2)
+                                    .register(meters))
+                    .record(age, TimeUnit.MILLISECONDS);
+        }
     }
 
     private static void continueTrace(ConsumerRecord<String, String> record) {

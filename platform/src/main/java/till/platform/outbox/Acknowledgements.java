@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * What happens to a row after the dispatcher handed it to the producer: the producer's callback records the
@@ -30,6 +31,7 @@ final class Acknowledgements {
     private static final Logger log = LoggerFactory.getLogger(Acknowledgements.class);
 
     private final JdbcClient jdbc;
+    private final TransactionOperations tx;
     private final WakeUps dispatcher;
     private final OutboxMetrics metrics;
     private final Duration pollInterval;
@@ -49,8 +51,14 @@ final class Acknowledgements {
     private volatile boolean marking;
     private Thread marker = new Thread(() -> {});
 
-    Acknowledgements(JdbcClient jdbc, WakeUps dispatcher, OutboxMetrics metrics, Duration pollInterval) {
+    Acknowledgements(
+            JdbcClient jdbc,
+            TransactionOperations tx,
+            WakeUps dispatcher,
+            OutboxMetrics metrics,
+            Duration pollInterval) {
         this.jdbc = jdbc;
+        this.tx = tx;
         this.dispatcher = dispatcher;
         this.metrics = metrics;
         this.pollInterval = pollInterval;
@@ -166,9 +174,15 @@ final class Acknowledgements {
             return true;
         }
         try {
-            jdbc.sql("UPDATE outbox SET sent_at = now() WHERE seq = ANY (?)")
-                    .param(seqs.toArray(Long[]::new))
-                    .update();
+            tx.executeWithoutResult(status -> {
+                // A mark need not survive a crash of the database: a row whose mark is lost is published again,
+                // and every consumer skips the copy (its inbox). So the mark does not wait for the WAL to reach
+                // the disk, and a saga's own commits do not queue behind its flush (ADR 5, round 3).
+                jdbc.sql("SET LOCAL synchronous_commit TO off").update();
+                jdbc.sql("UPDATE outbox SET sent_at = now() WHERE seq = ANY (?)")
+                        .param(seqs.toArray(Long[]::new))
+                        .update();
+            });
         } catch (RuntimeException e) {
             // Still unsent in the table: marked on a later turn, or published again (a duplicate), never lost.
             acknowledged.addAll(seqs);

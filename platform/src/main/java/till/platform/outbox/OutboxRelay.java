@@ -10,8 +10,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -54,7 +56,12 @@ public class OutboxRelay implements SmartLifecycle {
         this.properties = properties;
         JdbcClient jdbc = JdbcClient.create(dataSource);
         this.metrics = new OutboxMetrics(meters, jdbc);
-        this.acknowledgements = new Acknowledgements(jdbc, wakeUps, metrics, properties.pollInterval());
+        this.acknowledgements = new Acknowledgements(
+                jdbc,
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                wakeUps,
+                metrics,
+                properties.pollInterval());
         metrics.inFlight(acknowledgements::unsettled);
         this.direct = new DirectHandOver(properties.maxInFlight(), wakeUps);
         this.dispatcher = new Dispatcher(kafka, mapper, acknowledgements, wakeUps, direct, metrics, properties);
