@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ContainerProperties;
 import till.contracts.ledger.RecordPayment;
@@ -44,6 +45,9 @@ class PollApplierIT extends PlatformHarness {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    ConsumerFactory<?, ?> consumers;
 
     @Autowired
     PlatformTestApplication.PollRecordingListener listener;
