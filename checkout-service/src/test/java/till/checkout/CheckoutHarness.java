@@ -14,19 +14,15 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import javax.sql.DataSource;
-import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -39,6 +35,7 @@ import till.contracts.ledger.ChargePosted;
 import till.contracts.ledger.PostCharge;
 import till.platform.cloudevents.CloudEvent;
 import till.platform.kafka.Topics;
+import till.testsupport.StatementCounter;
 import till.testsupport.TestInfrastructure;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,6 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"till.outbox.poll-interval=50ms", "till.listener.max-retries=2"})
+@Import(StatementCounter.class)
 public abstract class CheckoutHarness {
 
     protected static final String DATABASE = TestInfrastructure.newDatabase("checkout");
@@ -67,26 +65,6 @@ public abstract class CheckoutHarness {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry, DATABASE);
-    }
-
-    /** Wraps the pool so tests can count the statements one thread issues (datasource-proxy). */
-    @TestConfiguration
-    static class CountingDataSource {
-        @Bean
-        static BeanPostProcessor countStatements() {
-            return new BeanPostProcessor() {
-                @Override
-                public Object postProcessAfterInitialization(Object bean, String name) {
-                    return bean instanceof DataSource ds
-                                    && !(bean instanceof net.ttddyy.dsproxy.support.ProxyDataSource)
-                            ? ProxyDataSourceBuilder.create(ds)
-                                    .name("counted")
-                                    .countQuery()
-                                    .build()
-                            : bean;
-                }
-            };
-        }
     }
 
     @BeforeAll

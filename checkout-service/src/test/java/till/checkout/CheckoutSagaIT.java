@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import net.ttddyy.dsproxy.QueryCountHolder;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import till.checkout.refund.Refunds;
@@ -36,6 +35,7 @@ import till.contracts.ledger.ChargeRejected;
 import till.contracts.ledger.ChargeRejectionReason;
 import till.contracts.ledger.PostCharge;
 import till.contracts.ledger.ReverseCharge;
+import till.testsupport.StatementCounter;
 import tools.jackson.databind.JsonNode;
 
 /** The saga through Kafka and PostgreSQL, with the test answering for inventory and ledger. */
@@ -278,9 +278,10 @@ class CheckoutSagaIT extends CheckoutHarness {
     }
 
     private long queriesToLoad(UUID checkoutId) {
-        QueryCountHolder.clear();
-        checkouts.find(checkoutId).orElseThrow();
-        refunds.of(checkoutId);
-        return QueryCountHolder.getGrandTotal().getTotal();
+        return StatementCounter.count(() -> {
+                    checkouts.find(checkoutId).orElseThrow();
+                    return refunds.of(checkoutId);
+                })
+                .statements();
     }
 }

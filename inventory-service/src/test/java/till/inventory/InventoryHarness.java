@@ -11,14 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -30,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import till.platform.cloudevents.CloudEvent;
 import till.platform.kafka.Topics;
 import till.testsupport.TestInfrastructure;
+import till.testsupport.TopicReader;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -164,26 +160,14 @@ public abstract class InventoryHarness {
     /** Reads a whole topic from the beginning, on the calling thread; tests filter by their own keys. */
     protected final class TopicTap implements AutoCloseable {
 
-        private final KafkaConsumer<String, String> consumer;
-        private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+        private final TopicReader reader;
 
         public TopicTap(String topic) {
-            Properties config = new Properties();
-            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers());
-            config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-            config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            consumer = new KafkaConsumer<>(config);
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            reader = TopicReader.open(TestInfrastructure.kafkaBootstrapServers(), topic);
         }
 
         public List<ConsumerRecord<String, String>> records(Set<String> keys) {
-            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-            return seen.stream().filter(r -> keys.contains(r.key())).toList();
+            return withKeys(reader.records(), keys);
         }
 
         /**
@@ -191,25 +175,17 @@ public abstract class InventoryHarness {
          * nothing more came, called once whatever could have sent more has happened.
          */
         public List<Seen> eventsToEnd(Set<String> keys) {
-            readToEnd();
-            return events(keys);
+            return parse(recordsToEnd(keys));
         }
 
         /** {@link #records}, read on until every partition's end offset as it is now (see {@link #eventsToEnd}). */
         public List<ConsumerRecord<String, String>> recordsToEnd(Set<String> keys) {
-            readToEnd();
-            return records(keys);
+            return withKeys(reader.recordsToEnd(), keys);
         }
 
-        private void readToEnd() {
-            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read to the end offsets " + end + " within " + PATIENCE);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-            }
+        private static List<ConsumerRecord<String, String>> withKeys(
+                List<ConsumerRecord<String, String>> records, Set<String> keys) {
+            return records.stream().filter(r -> keys.contains(r.key())).toList();
         }
 
         /** The CloudEvents among {@link #records} (values that are not CloudEvents are left out). */
@@ -235,7 +211,7 @@ public abstract class InventoryHarness {
 
         @Override
         public void close() {
-            consumer.close();
+            reader.close();
         }
     }
 }

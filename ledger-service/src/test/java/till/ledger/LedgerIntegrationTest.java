@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import till.ledger.customer.Customers;
 import till.ledger.posting.Ledger;
 import till.platform.invariants.InvariantsEndpoint;
+import till.testsupport.StatementCounter;
 import till.testsupport.TestInfrastructure;
 
 /**
@@ -20,6 +22,7 @@ import till.testsupport.TestInfrastructure;
  * fresh databases.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(StatementCounter.class)
 public abstract class LedgerIntegrationTest {
 
     protected static final String DATABASE = TestInfrastructure.newDatabase("ledger");

@@ -11,12 +11,17 @@ import java.util.List;
 
 /**
  * What Till promises about each service's code, checked on its compiled classes by a test in each service: feature
- * packages without cycles, domain rules free of Spring, Kafka and JDBC, controllers that are only controllers, no
+ * packages without cycles, domain rules free of Spring, Kafka and JDBC, controllers that are only controllers and sit
+ * in their feature's package, invariant checks declared the same way in the service's {@code invariants} package, no
  * service that uses another's code, and message contracts that depend on nothing but themselves and their checks.
  */
 public final class ArchitectureRules {
 
     private static final List<String> SERVICES = List.of("till.checkout", "till.inventory", "till.ledger");
+    private static final String REST_CONTROLLER = "org.springframework.web.bind.annotation.RestController";
+    private static final String INVARIANT_CHECK = "till.platform.invariants.InvariantCheck";
+    /** Packages named for a technical layer rather than a feature. */
+    private static final List<String> LAYERS = List.of("web", "controller", "controllers", "rest", "api", "service");
 
     private ArchitectureRules() {}
 
@@ -53,7 +58,7 @@ public final class ArchitectureRules {
 
         classes()
                 .that()
-                .areAnnotatedWith("org.springframework.web.bind.annotation.RestController")
+                .areAnnotatedWith(REST_CONTROLLER)
                 .should()
                 .haveSimpleNameEndingWith("Controller")
                 .andShould()
@@ -62,11 +67,55 @@ public final class ArchitectureRules {
                 .check(code);
         noClasses()
                 .that()
-                .areNotAnnotatedWith("org.springframework.web.bind.annotation.RestController")
+                .areNotAnnotatedWith(REST_CONTROLLER)
                 .and()
                 .resideInAPackage(service + "..")
                 .should()
                 .haveSimpleNameEndingWith("Controller")
+                .check(code);
+
+        classes()
+                .that()
+                .areAnnotatedWith(REST_CONTROLLER)
+                .should()
+                .resideInAPackage(service + ".*")
+                .because("a controller sits in the package of the feature it serves, e.g. product/ProductController")
+                .check(code);
+        noClasses()
+                .should()
+                .resideInAnyPackage(LAYERS.stream()
+                        .map(layer -> service + "." + layer + "..")
+                        .toArray(String[]::new))
+                .because("packages are named for features, the same names for the same jobs in every service")
+                .check(code);
+
+        noClasses()
+                .that()
+                .resideInAPackage(service + "..")
+                .and()
+                .resideOutsideOfPackage(service + ".invariants")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(INVARIANT_CHECK)
+                .because("every invariant check of a service is in its invariants package, where operators look")
+                .check(code);
+        noClasses()
+                .that()
+                .resideInAPackage(service + "..")
+                .should()
+                .implement(INVARIANT_CHECK)
+                .because("each check is an InvariantCheck.of(...) bean, declared the same way in every service")
+                .check(code);
+        classes()
+                .that()
+                .resideInAPackage(service + ".invariants")
+                .and()
+                .areTopLevelClasses()
+                .and()
+                .doNotHaveSimpleName("package-info")
+                .should()
+                .beAnnotatedWith("org.springframework.context.annotation.Configuration")
+                .because("the checks are the @Bean methods of one @Configuration per service")
                 .check(code);
 
         List<String> others = SERVICES.stream()

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -16,8 +17,9 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 public final class TestInfrastructure {
 
-    private static EmbeddedPostgres postgres;
-    private static EmbeddedKafkaKraftBroker kafka;
+    // Started on first use, then shared by every test of the JVM.
+    private static @Nullable EmbeddedPostgres postgres;
+    private static @Nullable EmbeddedKafkaKraftBroker kafka;
     private static int databases;
 
     private TestInfrastructure() {}
@@ -64,9 +66,10 @@ public final class TestInfrastructure {
     }
 
     private static EmbeddedPostgres postgres() {
-        if (postgres == null) {
+        EmbeddedPostgres started = postgres;
+        if (started == null) {
             try {
-                postgres = EmbeddedPostgres.builder()
+                started = EmbeddedPostgres.builder()
                         .setServerConfig("max_connections", "300")
                         // Durability off for speed: a throw-away database per test JVM, which no test reads
                         // after a crash of PostgreSQL. The stack (infra's Postgres) keeps both on.
@@ -76,15 +79,17 @@ public final class TestInfrastructure {
             } catch (IOException e) {
                 throw new UncheckedIOException("embedded PostgreSQL did not start", e);
             }
+            postgres = started;
+            EmbeddedPostgres stopping = started;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    postgres.close();
+                    stopping.close();
                 } catch (IOException e) {
                     System.err.println("embedded PostgreSQL did not stop cleanly: " + e);
                 }
             }));
         }
-        return postgres;
+        return started;
     }
 
     /** Runs one query returning a single long, for assertions on raw tables. */

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,10 +13,69 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads a topic from the beginning, every partition, for assertions on what was published. */
-public final class TopicReader {
+/**
+ * Reads a topic from the beginning, every partition, for assertions on what was published: at once ({@link #read},
+ * {@link #readToEnd}), or a poll at a time from a test that waits for what it expects ({@link #open}, then
+ * {@link #records} and {@link #recordsToEnd} from one thread, then {@link #close}). It joins no consumer group: it
+ * is assigned every partition, so it reads from the first poll, without waiting for a rebalance.
+ */
+public final class TopicReader implements AutoCloseable {
 
-    private TopicReader() {}
+    /** How long reading on to the end offsets may take, on a shared and busy machine. */
+    private static final Duration TO_THE_END = Duration.ofSeconds(60);
+
+    private final KafkaConsumer<String, String> consumer;
+    private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+
+    private TopicReader(String bootstrapServers, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        consumer = new KafkaConsumer<>(props);
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
+    /** A reader of {@code topic} from its beginning; close it. */
+    public static TopicReader open(String bootstrapServers, String topic) {
+        return new TopicReader(bootstrapServers, topic);
+    }
+
+    /** Everything read so far, after one more poll. */
+    public List<ConsumerRecord<String, String>> records() {
+        poll();
+        return List.copyOf(seen);
+    }
+
+    /**
+     * Everything read so far, after reading on to every partition's end offset as it is now: for a check that
+     * nothing more came, made once whatever could have sent more has happened.
+     */
+    public List<ConsumerRecord<String, String>> recordsToEnd() {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        long deadline = System.nanoTime() + TO_THE_END.toNanos();
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("could not read to the end offsets " + end + " within " + TO_THE_END);
+            }
+            poll();
+        }
+        return List.copyOf(seen);
+    }
+
+    private void poll() {
+        consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
 
     /**
      * The records matching {@code matching}, read until {@code enough} holds for them or 30 seconds pass, and then on
@@ -30,15 +88,14 @@ public final class TopicReader {
             String topic,
             Predicate<ConsumerRecord<String, String>> matching,
             Predicate<List<ConsumerRecord<String, String>>> enough) {
-        List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = fromTheBeginning(bootstrapServers, topic)) {
+        try (TopicReader reader = open(bootstrapServers, topic)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            List<ConsumerRecord<String, String>> found = matchingOf(reader.records(), matching);
             while (!enough.test(found) && System.nanoTime() < deadline) {
-                poll(consumer, matching, found);
+                found = matchingOf(reader.records(), matching);
             }
-            readToEnd(consumer, matching, found);
+            return matchingOf(reader.recordsToEnd(), matching);
         }
-        return found;
     }
 
     /**
@@ -47,52 +104,14 @@ public final class TopicReader {
      */
     public static List<ConsumerRecord<String, String>> readToEnd(
             String bootstrapServers, String topic, Predicate<ConsumerRecord<String, String>> matching) {
-        List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = fromTheBeginning(bootstrapServers, topic)) {
-            readToEnd(consumer, matching, found);
-        }
-        return found;
-    }
-
-    private static KafkaConsumer<String, String> fromTheBeginning(String bootstrapServers, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition()))
-                .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
-    }
-
-    private static void readToEnd(
-            KafkaConsumer<String, String> consumer,
-            Predicate<ConsumerRecord<String, String>> matching,
-            List<ConsumerRecord<String, String>> found) {
-        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("could not read to the end offsets " + end + " within 30 s");
-            }
-            poll(consumer, matching, found);
+        try (TopicReader reader = open(bootstrapServers, topic)) {
+            return matchingOf(reader.recordsToEnd(), matching);
         }
     }
 
-    private static void poll(
-            KafkaConsumer<String, String> consumer,
-            Predicate<ConsumerRecord<String, String>> matching,
-            List<ConsumerRecord<String, String>> found) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-            if (matching.test(record)) {
-                found.add(record);
-            }
-        }
+    private static List<ConsumerRecord<String, String>> matchingOf(
+            List<ConsumerRecord<String, String>> records, Predicate<ConsumerRecord<String, String>> matching) {
+        return records.stream().filter(matching).toList();
     }
 
     /** A header's value as text, or "" when the record does not carry it. */

@@ -1,4 +1,7 @@
-/** Requests waiting for a checkout to be decided, woken by the database when it is (LISTEN/NOTIFY). */
+/**
+ * A till's checkouts over REST ({@code /api/checkouts}): started, read, and answered when decided, by requests
+ * that wait for the outcome ({@code Prefer: wait}) until the database says it is decided (LISTEN/NOTIFY).
+ */
 @NullMarked
 package till.checkout.outcome;
 

@@ -87,12 +87,11 @@ public class RefundService {
         for (var item : items.entrySet()) {
             CheckoutLine line = sold.get(item.getKey());
             int before = alreadyRefunded.getOrDefault(item.getKey(), 0);
-            int soldQuantity = line == null ? 0 : line.quantity();
-            if (before + item.getValue() > soldQuantity) {
+            if (line == null || before + item.getValue() > line.quantity()) {
                 throw new RefundConflict("refunding %d of %s would exceed the %d sold (%d already refunded)"
-                        .formatted(item.getValue(), item.getKey(), soldQuantity, before));
+                        .formatted(item.getValue(), item.getKey(), line == null ? 0 : line.quantity(), before));
             }
-            amount += Math.multiplyExact((long) item.getValue(), line.unitPriceMinor());
+            amount += Math.multiplyExact((long) item.getValue(), line.reservedPriceMinor());
         }
         UUID refundId = UUID.randomUUID();
         refunds.insert(refundId, checkoutId, idempotencyKey, fingerprint, amount, items);

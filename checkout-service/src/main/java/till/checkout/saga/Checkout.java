@@ -86,7 +86,7 @@ public final class Checkout {
         lines.put(productId, line.reservedAt(unitPriceMinor));
         if (lines.values().stream().allMatch(l -> l.state() == LineState.RESERVED)) {
             long total = lines.values().stream()
-                    .mapToLong(l -> Math.multiplyExact(l.quantity(), l.unitPriceMinor()))
+                    .mapToLong(l -> Math.multiplyExact(l.quantity(), l.reservedPriceMinor()))
                     .sum();
             totalMinor = total;
             charge = ChargeState.REQUESTED;

@@ -14,6 +14,14 @@ public record CheckoutLine(
         return new CheckoutLine(lineNo, productId, quantity, unitPriceMinor, next);
     }
 
+    /** The unit price inventory reserved the line at; a line that was never reserved has none. */
+    public long reservedPriceMinor() {
+        if (unitPriceMinor == null) {
+            throw new IllegalStateException("line " + lineNo + " (" + productId + ") was never reserved: no price");
+        }
+        return unitPriceMinor;
+    }
+
     CheckoutLine reservedAt(long price) {
         return new CheckoutLine(lineNo, productId, quantity, price, LineState.RESERVED);
     }

@@ -13,12 +13,12 @@ import till.platform.Settings;
  * @param commitGrace how long a CONFIRMED checkout's stock commits may take before the invariants report them
  */
 @ConfigurationProperties("till.checkout")
-record CheckoutProperties(
+public record CheckoutProperties(
         @DefaultValue("30s") Duration deadline,
         @DefaultValue("1s") Duration sweepInterval,
         @DefaultValue("60s") Duration commitGrace) {
 
-    CheckoutProperties {
+    public CheckoutProperties {
         Settings.positive("till.checkout.deadline", deadline);
         Settings.positive("till.checkout.sweep-interval", sweepInterval);
         Settings.positive("till.checkout.commit-grace", commitGrace);

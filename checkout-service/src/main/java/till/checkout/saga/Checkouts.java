@@ -108,16 +108,15 @@ public class Checkouts {
                         FROM unnest(?::text[], ?::text[], ?::bigint[]) AS u (product_id, state, unit_price_minor)
                         WHERE l.checkout_id = ? AND l.product_id = u.product_id
                         """)
-                .params(
-                        checkout.status().name(),
-                        checkout.reason() == null ? null : checkout.reason().name(),
-                        checkout.charge().name(),
-                        checkout.totalMinor(),
-                        checkout.id(),
-                        lines.stream().map(CheckoutLine::productId).toArray(String[]::new),
-                        lines.stream().map(l -> l.state().name()).toArray(String[]::new),
-                        lines.stream().map(CheckoutLine::unitPriceMinor).toArray(Long[]::new),
-                        checkout.id())
+                .param(checkout.status().name())
+                .param(checkout.reason() == null ? null : checkout.reason().name())
+                .param(checkout.charge().name())
+                .param(checkout.totalMinor())
+                .param(checkout.id())
+                .param(lines.stream().map(CheckoutLine::productId).toArray(String[]::new))
+                .param(lines.stream().map(l -> l.state().name()).toArray(String[]::new))
+                .param(lines.stream().map(CheckoutLine::unitPriceMinor).toArray(Long[]::new))
+                .param(checkout.id())
                 .update();
     }
 

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
 import till.platform.kafka.Topics;
@@ -50,7 +51,13 @@ final class HopTimes {
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
 
     /** One outbox row's timeline; {@code produced} and {@code applied} null when not seen. */
-    private record Message(String type, Instant begun, Instant committed, Instant produced, Instant applied) {}
+    /** A message's moments; each later one is null when it was not seen (not yet committed, published or applied). */
+    private record Message(
+            String type,
+            Instant begun,
+            @Nullable Instant committed,
+            @Nullable Instant produced,
+            @Nullable Instant applied) {}
 
     private HopTimes() {}
 
@@ -184,7 +191,7 @@ final class HopTimes {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (System.nanoTime() < deadline
-                    && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                    && partitions.stream().anyMatch(p -> consumer.position(p) < end.getOrDefault(p, 0L))) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
                     Matcher id = ID.matcher(record.value() == null ? "" : record.value());
                     if (id.find() && wanted.contains(id.group(1))) {
@@ -196,11 +203,12 @@ final class HopTimes {
         return times;
     }
 
-    private static Double between(Instant a, Instant b) {
+    private static @Nullable Double between(@Nullable Instant a, @Nullable Instant b) {
         return a == null || b == null ? null : Duration.between(a, b).toNanos() / 1e6;
     }
 
-    private static String percentiles(List<Message> messages, java.util.function.Function<Message, Double> segment) {
+    private static String percentiles(
+            List<Message> messages, java.util.function.Function<Message, @Nullable Double> segment) {
         double[] values = messages.stream()
                 .map(segment)
                 .filter(v -> v != null)

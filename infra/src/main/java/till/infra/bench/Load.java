@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Drives one system: closed loop (N tills, each starting its next sale when the last one is final) or open loop
@@ -41,7 +42,7 @@ final class Load {
     private final LongAdder rejected = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final AtomicLong lastAnswer = new AtomicLong();
-    private final AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
+    private final AtomicReference<@Nullable RuntimeException> firstFailure = new AtomicReference<>();
 
     private Load(CheckoutSystem system, String scenario, int count, IntFunction<Sale> sales) {
         this.system = system;

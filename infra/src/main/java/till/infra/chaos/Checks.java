@@ -123,7 +123,7 @@ final class Checks {
             long onHand = product.get("onHand").asLong();
             long reserved = product.get("reserved").asLong();
             long available = product.get("available").asLong();
-            long expected = shop.initialStock.get(productId)
+            long expected = shop.initialStock.getOrDefault(productId, 0)
                     + shop.adjusted.getOrDefault(productId, 0L)
                     - sold.getOrDefault(productId, 0L)
                     + returned.getOrDefault(productId, 0L);
@@ -159,7 +159,7 @@ final class Checks {
                 chained &= entry.balanceAfterMinor() == running;
                 if ("SALE".equals(entry.kind())) {
                     check(
-                            entry.balanceAfterMinor() <= shop.highestCreditLimit.get(customer),
+                            entry.balanceAfterMinor() <= shop.highestCreditLimit.getOrDefault(customer, 0L),
                             customer + ": charge " + entry.reference() + " took the balance to "
                                     + entry.balanceAfterMinor() + ", over every credit limit it had ("
                                     + shop.highestCreditLimit.get(customer) + ")");
@@ -291,10 +291,7 @@ final class Checks {
                                 + " CheckoutRejected on checkout.events");
                 check(
                         charged == 1
-                                && chargedAmounts
-                                        .get(id)
-                                        .equals(Set.of(
-                                                checkout.get("totalMinor").asLong())),
+                                && Set.of(checkout.get("totalMinor").asLong()).equals(chargedAmounts.get(id)),
                         id + " CONFIRMED: " + charged + " ChargePosted on checkout.replies for "
                                 + chargedAmounts.get(id) + ", not exactly one for " + checkout.get("totalMinor"));
                 check(

@@ -105,12 +105,12 @@ final class KafkaConsole {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             Instant giveUp = Instant.now().plus(Duration.ofMinutes(2));
-            while (!partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+            while (!partitions.stream().allMatch(p -> consumer.position(p) >= end.getOrDefault(p, 0L))) {
                 if (Instant.now().isAfter(giveUp)) {
                     throw new IllegalStateException("could not read " + topic + " to its end within 2 minutes");
                 }
                 consumer.poll(Duration.ofMillis(500)).forEach(record -> {
-                    if (record.offset() < end.get(new TopicPartition(topic, record.partition()))) {
+                    if (record.offset() < end.getOrDefault(new TopicPartition(topic, record.partition()), 0L)) {
                         records.add(record);
                     }
                 });

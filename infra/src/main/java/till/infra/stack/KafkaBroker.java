@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real single-node Kafka broker in KRaft mode (broker and controller in one process), run from Maven
@@ -26,7 +27,8 @@ final class KafkaBroker {
     private final int port;
     private final Path config;
     private final Path logs;
-    private ChildProcess process;
+    /** The broker's JVM; null until {@link #launch} first started it. */
+    private @Nullable ChildProcess process;
 
     private KafkaBroker(int port, Path config, Path logs) {
         this.port = port;
@@ -100,24 +102,33 @@ final class KafkaBroker {
     }
 
     private void launch(Duration timeout) {
-        process = ChildProcess.startJava(
+        ChildProcess started = ChildProcess.startJava(
                 "kafka",
                 List.of("-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")),
                 List.of(KafkaMain.class.getName(), config.toString()),
                 Map.of(),
                 logs.resolve("kafka.log"));
-        process.awaitReady(this::answers, timeout);
+        process = started;
+        started.awaitReady(this::answers, timeout);
     }
 
     /** Starts the stopped broker again on the same port and data: for outage tests. */
     void restart() {
-        process.stop();
+        running().stop();
         // After a kill -9 the broker first recovers every partition's log, on a machine that is busy catching up.
         launch(Duration.ofMinutes(5));
     }
 
     long pid() {
-        return process.pid();
+        return running().pid();
+    }
+
+    private ChildProcess running() {
+        ChildProcess launched = process;
+        if (launched == null) {
+            throw new IllegalStateException("the broker was never started");
+        }
+        return launched;
     }
 
     String bootstrapServers() {
@@ -158,6 +169,6 @@ final class KafkaBroker {
     }
 
     void stop() {
-        process.stop();
+        running().stop();
     }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import till.platform.kafka.Topics;
 
 /**
@@ -91,8 +92,10 @@ public final class Stack implements AutoCloseable {
     private final Consumer<String> say;
     private final List<Runnable> stops = new ArrayList<>();
     private final Map<TillService.Name, List<TillService>> services = new EnumMap<>(TillService.Name.class);
-    private Postgres postgres;
-    private KafkaBroker kafka;
+    /** Null until {@link #startAll} started them. */
+    private @Nullable Postgres postgres;
+
+    private @Nullable KafkaBroker kafka;
 
     private Stack(Options options, Consumer<String> say) {
         this.options = options;
@@ -121,11 +124,13 @@ public final class Stack implements AutoCloseable {
                 .toList();
 
         say.accept("starting PostgreSQL on " + work.resolve("postgres") + " ...");
-        postgres = Postgres.start(work.resolve("postgres"), port(5432), databases);
+        Postgres postgres = Postgres.start(work.resolve("postgres"), port(5432), databases);
+        this.postgres = postgres;
         stops.add(postgres::stop);
 
         say.accept("starting Kafka (KRaft) on " + work.resolve("kafka") + " ...");
-        kafka = KafkaBroker.start(work.resolve("kafka"), port(9092), port(9093), logs);
+        KafkaBroker kafka = KafkaBroker.start(work.resolve("kafka"), port(9092), port(9093), logs);
+        this.kafka = kafka;
         stops.add(kafka::stop);
         // Topics that exist (a new start on the same data) are left as they are.
         kafka.createTopics(Topics.ALL, options.partitions());
@@ -174,31 +179,47 @@ public final class Stack implements AutoCloseable {
         }
     }
 
+    private KafkaBroker kafka() {
+        KafkaBroker started = kafka;
+        if (started == null) {
+            throw new IllegalStateException("the stack's broker was never started");
+        }
+        return started;
+    }
+
+    private Postgres postgres() {
+        Postgres started = postgres;
+        if (started == null) {
+            throw new IllegalStateException("the stack's PostgreSQL was never started");
+        }
+        return started;
+    }
+
     private int port(int preferred) {
         return options.preferDefaultPorts() ? Ports.preferredOrFree(preferred) : Ports.free();
     }
 
     /** Stops the broker as an outage would, and {@link #startKafka()} brings it back on the same port and data. */
     public void stopKafka() {
-        kafka.stop();
+        kafka().stop();
     }
 
     public void startKafka() {
-        kafka.restart();
+        kafka().restart();
     }
 
     public String kafkaBootstrapServers() {
-        return kafka.bootstrapServers();
+        return kafka().bootstrapServers();
     }
 
     /** The broker JVM's process id. */
     public long kafkaPid() {
-        return kafka.pid();
+        return kafka().pid();
     }
 
     /** PostgreSQL's postmaster; every backend and auxiliary process is its child. */
     public long postgresPid() {
-        return postgres.pid();
+        return postgres().pid();
     }
 
     public Options options() {
@@ -207,12 +228,16 @@ public final class Stack implements AutoCloseable {
 
     /** The service's first instance (its only one unless {@link Options#instances} says otherwise). */
     public TillService service(TillService.Name name) {
-        return services.get(name).getFirst();
+        return instances(name).getFirst();
     }
 
     /** Every instance of the service, the first first. */
     public List<TillService> instances(TillService.Name name) {
-        return services.get(name);
+        List<TillService> instances = services.get(name);
+        if (instances == null) {
+            throw new IllegalStateException(name + " was never started");
+        }
+        return instances;
     }
 
     /** Every instance of every service. */
@@ -221,18 +246,18 @@ public final class Stack implements AutoCloseable {
     }
 
     public String jdbcUrl(TillService.Name name) {
-        return postgres.jdbcUrl(name.id());
+        return postgres().jdbcUrl(name.id());
     }
 
     /** What {@code .stack/env} holds: everything a person or a tool needs to reach the stack. */
     public Map<String, String> env() {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka().bootstrapServers());
         env.put("CHECKOUT_URL", service(TillService.Name.CHECKOUT).url());
         env.put("INVENTORY_URL", service(TillService.Name.INVENTORY).url());
         env.put("LEDGER_URL", service(TillService.Name.LEDGER).url());
         for (TillService.Name name : TillService.Name.values()) {
-            env.put(name.envPrefix() + "_JDBC_URL", postgres.jdbcUrl(name.id()));
+            env.put(name.envPrefix() + "_JDBC_URL", postgres().jdbcUrl(name.id()));
             env.put(name.envPrefix() + "_DB_USER", name.id());
             env.put(name.envPrefix() + "_DB_PASSWORD", name.id());
         }

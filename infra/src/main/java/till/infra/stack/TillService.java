@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One of Till's three services, run from its executable jar in a JVM of its own with a small heap. Supervised
@@ -66,11 +67,14 @@ public final class TillService {
     private final int port;
     private final Map<String, String> env;
     private final Path log;
-    private ChildProcess process;
+    /** The current JVM; null until {@link #start} first started one. */
+    private @Nullable ChildProcess process;
+
     private Instant startedAt = Instant.now();
     private Duration backOff = FIRST_BACK_OFF;
     private boolean down;
-    private Consumer<String> supervisor;
+    /** Who hears of restarts; null until {@link #supervise}, and then the service is not restarted. */
+    private @Nullable Consumer<String> supervisor;
 
     TillService(Name name, int instance, Path root, int port, Map<String, String> env, Path log) {
         this.name = name;
@@ -85,7 +89,7 @@ public final class TillService {
         start(Map.of());
     }
 
-    private synchronized void start(Map<String, String> extraEnv) {
+    private synchronized ChildProcess start(Map<String, String> extraEnv) {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.putAll(extraEnv);
         ChildProcess started = ChildProcess.startJava(label(), JVM_FLAGS, List.of("-jar", jar.toString()), all, log);
@@ -93,6 +97,15 @@ public final class TillService {
         startedAt = Instant.now();
         down = false;
         started.onExit().thenRun(() -> exited(started, extraEnv));
+        return started;
+    }
+
+    private synchronized ChildProcess running() {
+        ChildProcess started = process;
+        if (started == null) {
+            throw new IllegalStateException(label() + " was never started");
+        }
+        return started;
     }
 
     /** From now on a JVM of this service that exits by itself is restarted, and {@code say} hears of it. */
@@ -101,7 +114,8 @@ public final class TillService {
     }
 
     private synchronized void exited(ChildProcess exited, Map<String, String> extraEnv) {
-        if (supervisor == null || down || exited != process) {
+        Consumer<String> say = supervisor;
+        if (say == null || down || exited != process) {
             return;
         }
         if (Duration.between(startedAt, Instant.now()).compareTo(STABLE_AFTER) >= 0) {
@@ -109,22 +123,22 @@ public final class TillService {
         }
         Duration wait = backOff;
         backOff = backOff.multipliedBy(2).compareTo(LONGEST_BACK_OFF) > 0 ? LONGEST_BACK_OFF : backOff.multipliedBy(2);
-        supervisor.accept(
-                label() + " exited (code " + exited.exitValue() + "); restarting in " + wait.toSeconds() + " s");
+        say.accept(label() + " exited (code " + exited.exitValue() + "); restarting in " + wait.toSeconds() + " s");
         CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS)
                 .execute(() -> restartAfterCrash(exited, extraEnv));
     }
 
     private synchronized void restartAfterCrash(ChildProcess crashed, Map<String, String> extraEnv) {
         // Stopped, killed on purpose or restarted by hand in the meantime: nothing to do.
-        if (supervisor == null || down || crashed != process) {
+        Consumer<String> say = supervisor;
+        if (say == null || down || crashed != process) {
             return;
         }
         try {
-            start(extraEnv);
-            supervisor.accept(label() + " restarted (pid " + process.pid() + ")");
+            ChildProcess restarted = start(extraEnv);
+            say.accept(label() + " restarted (pid " + restarted.pid() + ")");
         } catch (RuntimeException e) {
-            supervisor.accept("could not restart " + label() + ": " + e.getMessage());
+            say.accept("could not restart " + label() + ": " + e.getMessage());
             // Counts as another exit: tried again after a longer wait.
             exited(crashed, extraEnv);
         }
@@ -133,7 +147,7 @@ public final class TillService {
     void awaitReady(Duration timeout) {
         ChildProcess awaited;
         synchronized (this) {
-            awaited = process;
+            awaited = running();
         }
         awaited.awaitReady(this::healthy, timeout);
     }
@@ -158,12 +172,12 @@ public final class TillService {
 
     /** Whether its JVM runs (a supervised one that crashed is running again once restarted). */
     public synchronized boolean alive() {
-        return process.isAlive();
+        return running().isAlive();
     }
 
     /** The service JVM's process id (a new one after each restart). */
     public synchronized long pid() {
-        return process.pid();
+        return running().pid();
     }
 
     /**
@@ -174,7 +188,7 @@ public final class TillService {
         ChildProcess killed;
         synchronized (this) {
             down = true;
-            killed = process;
+            killed = running();
         }
         killed.kill();
     }

@@ -44,6 +44,7 @@ public final class Replay {
         }
         if (topic == null || !topic.endsWith(".DLT")) {
             usage("--topic must name a dead-letter topic (<topic>.DLT)");
+            return;
         }
         int replayed = replay(StackEnv.kafkaBootstrapServers(), topic, id, dryRun);
         System.out.println((dryRun ? "would replay " : "replayed ") + replayed + " record(s) from " + topic);
@@ -73,7 +74,8 @@ public final class Replay {
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (!reachedEnd(consumer, end) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.offset() >= end.get(new TopicPartition(record.topic(), record.partition()))) {
+                    if (record.offset()
+                            >= end.getOrDefault(new TopicPartition(record.topic(), record.partition()), 0L)) {
                         continue;
                     }
                     String messageId = messageId(json, record.value());

@@ -1,6 +1,5 @@
 package till.inventory.invariants;
 
-import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -13,17 +12,15 @@ import till.platform.invariants.InvariantCheck;
 @Configuration(proxyBeanMethods = false)
 class StockInvariants {
 
-    record SqlInvariant(String description, JdbcClient jdbc, String sql) implements InvariantCheck {
-
-        @Override
-        public List<String> violations() {
-            return jdbc.sql(sql).query(String.class).list();
-        }
+    /** A check whose query returns one line per violation. */
+    private static InvariantCheck sql(String description, JdbcClient jdbc, String sql) {
+        return InvariantCheck.of(
+                description, () -> jdbc.sql(sql).query(String.class).list());
     }
 
     @Bean
     InvariantCheck stockIsNeverNegative(JdbcClient jdbc) {
-        return new SqlInvariant("onHand >= reserved >= 0 for every product (available never negative)", jdbc, """
+        return sql("onHand >= reserved >= 0 for every product (available never negative)", jdbc, """
                 SELECT format('product %s: onHand=%s reserved=%s available=%s',
                               product_id, on_hand, reserved, on_hand - reserved)
                 FROM products
@@ -34,7 +31,7 @@ class StockInvariants {
 
     @Bean
     InvariantCheck reservedIsTheSumOfLiveReservations(JdbcClient jdbc) {
-        return new SqlInvariant("reserved = sum of RESERVED reservations for every product", jdbc, """
+        return sql("reserved = sum of RESERVED reservations for every product", jdbc, """
                 SELECT format('product %s: reserved=%s but RESERVED reservations sum to %s',
                               p.product_id, p.reserved, coalesce(r.total, 0))
                 FROM products p
@@ -49,7 +46,7 @@ class StockInvariants {
 
     @Bean
     InvariantCheck onHandMovesOnlyByAdjustmentsReturnsAndCommits(JdbcClient jdbc) {
-        return new SqlInvariant(
+        return sql(
                 "onHand = sum(adjustments) + sum(returns) - sum(COMMITTED reservations) for every product", jdbc, """
                 SELECT format('product %s: onHand=%s but adjustments %s + returns %s - committed %s = %s',
                               p.product_id, p.on_hand, a.total, r.total, c.total, a.total + r.total - c.total)

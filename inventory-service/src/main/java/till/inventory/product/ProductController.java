@@ -57,10 +57,10 @@ class ProductController {
 
     private final ProductEdits edits;
     private final ProductLocks locks;
-    private final Products products;
+    private final ProductRepository products;
     private final Adjustments adjustments;
 
-    ProductController(ProductEdits edits, ProductLocks locks, Products products, Adjustments adjustments) {
+    ProductController(ProductEdits edits, ProductLocks locks, ProductRepository products, Adjustments adjustments) {
         this.edits = edits;
         this.locks = locks;
         this.products = products;
@@ -69,7 +69,7 @@ class ProductController {
 
     @GetMapping
     ResponseEntity<?> get(@PathVariable String productId) {
-        return products.find(productId)
+        return products.findById(productId)
                 .<ResponseEntity<?>>map(
                         product -> ResponseEntity.ok().eTag(product.etag()).body(ProductView.of(product)))
                 .orElseGet(() -> notFound(productId));

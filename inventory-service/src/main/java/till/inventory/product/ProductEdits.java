@@ -32,11 +32,13 @@ class ProductEdits {
     }
 
     private final ProductLocks locks;
+    private final ProductRepository repository;
     private final Products products;
     private final Adjustments adjustments;
 
-    ProductEdits(ProductLocks locks, Products products, Adjustments adjustments) {
+    ProductEdits(ProductLocks locks, ProductRepository repository, Products products, Adjustments adjustments) {
         this.locks = locks;
+        this.repository = repository;
         this.products = products;
         this.adjustments = adjustments;
     }
@@ -64,7 +66,13 @@ class ProductEdits {
             if (delta != 0) {
                 adjustments.recordEdit(productId, delta, "edit");
             }
-            return new Edit(products.update(current, name, priceMinor, next, "edit"), false);
+            // The row is locked, so its version cannot move before this save; the save still writes only over the
+            // version it read (@Version), and moves it by one.
+            Product edited = repository.save(new Product(productId, name, priceMinor, next, current.version()));
+            if (delta != 0) {
+                products.emitStockLevel(edited, "edit");
+            }
+            return new Edit(edited, false);
         });
     }
 

@@ -27,15 +27,11 @@ public class Products {
         this.outbox = outbox;
     }
 
-    /** A plain read, for GET: no lock, the committed state. */
-    public Optional<Product> find(String productId) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM products WHERE product_id = ?")
-                .param(productId)
-                .query(Products::map)
-                .optional();
-    }
-
-    /** Inserts a new product; empty when a concurrent create of the same id committed first. */
+    /**
+     * Inserts a new product; empty when a concurrent create of the same id committed first. Explicit SQL rather than
+     * {@link ProductRepository#save}: {@code ON CONFLICT DO NOTHING} leaves the transaction usable, so the loser of
+     * the race is answered as an edit without {@code If-Match} instead of failing on the primary key.
+     */
     Optional<Product> insert(String productId, String name, long priceMinor, long onHand) {
         int inserted = jdbc.sql("""
                         INSERT INTO products (product_id, name, price_minor, on_hand, reserved, version)
@@ -84,7 +80,7 @@ public class Products {
     }
 
     /** The {@link StockLevelChanged} fact for a product as a change leaves it. */
-    private void emitStockLevel(Product product, String cause) {
+    void emitStockLevel(Product product, String cause) {
         outbox.appendAll(List.of(stockLevel(product, cause)));
     }
 

@@ -41,7 +41,7 @@ class UnlockedStockWritesAreCaughtByTheInvariantsIT {
     JdbcClient jdbc;
 
     @Autowired
-    Products products;
+    ProductRepository products;
 
     @Autowired
     ProductEdits edits;
@@ -64,7 +64,7 @@ class UnlockedStockWritesAreCaughtByTheInvariantsIT {
     @Test
     void theRaceThroughAWritePathWithoutTheLockIsDetected() {
         // The production retry settings; only the row read differs: a plain SELECT, no lock.
-        ProductLocks unlocked = new ProductLocks(transactions, new SimpleMeterRegistry(), backOff, products::find);
+        ProductLocks unlocked = new ProductLocks(transactions, new SimpleMeterRegistry(), backOff, products::findById);
         StockRace race = new StockRace(unlocked, lifecycle, returns, adjustments, jdbc);
         assertThat(invariants.report().sound()).isTrue();
 

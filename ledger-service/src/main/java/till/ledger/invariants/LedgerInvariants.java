@@ -1,6 +1,5 @@
 package till.ledger.invariants;
 
-import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -17,7 +16,7 @@ class LedgerInvariants {
 
     @Bean
     InvariantCheck balanceEqualsSumOfEntries(JdbcClient jdbc) {
-        return check(
+        return InvariantCheck.of(
                 "every customer's balance (the last entry's balance_after) equals the sum of their entries",
                 () -> jdbc.sql("""
                                 SELECT c.customer_id, coalesce(last.entry_id, 0) AS entry_id,
@@ -41,7 +40,7 @@ class LedgerInvariants {
 
     @Bean
     InvariantCheck balanceChainUnbroken(JdbcClient jdbc) {
-        return check(
+        return InvariantCheck.of(
                 "every entry's balance_after is the previous entry's balance_after (0 for the first) plus its amount",
                 () -> jdbc.sql("""
                                 SELECT customer_id, entry_id, kind, amount_minor, balance_after_minor, previous
@@ -64,7 +63,7 @@ class LedgerInvariants {
     InvariantCheck noSaleOverCreditLimit(JdbcClient jdbc) {
         // The running sum, not only the recorded balance_after: a lost update could record a balance within
         // the limit while the true balance is over it.
-        return check(
+        return InvariantCheck.of(
                 "no SALE entry took the balance over the credit limit it was checked against",
                 () -> jdbc.sql("""
                                 SELECT customer_id, entry_id, running, balance_after_minor, credit_limit_minor
@@ -84,19 +83,5 @@ class LedgerInvariants {
                                 + " (recorded " + rs.getLong("balance_after_minor") + ") over credit limit "
                                 + rs.getString("credit_limit_minor"))
                         .list());
-    }
-
-    private static InvariantCheck check(String description, java.util.function.Supplier<List<String>> violations) {
-        return new InvariantCheck() {
-            @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public List<String> violations() {
-                return violations.get();
-            }
-        };
     }
 }

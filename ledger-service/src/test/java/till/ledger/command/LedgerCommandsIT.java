@@ -28,10 +28,11 @@ import till.contracts.ledger.ReverseCharge;
 import till.ledger.LedgerIntegrationTest;
 import till.ledger.LedgerRow;
 import till.ledger.Race;
-import till.ledger.TopicTail;
 import till.ledger.posting.PostingResult;
 import till.platform.cloudevents.CloudEvent;
 import till.platform.kafka.Topics;
+import till.testsupport.TestInfrastructure;
+import till.testsupport.TopicReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The ledger's commands through the real broker: replies, idempotency, ordering surprises and poison. */
@@ -45,11 +46,11 @@ class LedgerCommandsIT extends LedgerIntegrationTest {
     @Autowired
     JsonMapper mapper;
 
-    TopicTail replies;
+    TopicReader replies;
 
     @BeforeEach
     void tailReplies() {
-        replies = new TopicTail(Topics.CHECKOUT_REPLIES);
+        replies = TopicReader.open(TestInfrastructure.kafkaBootstrapServers(), Topics.CHECKOUT_REPLIES);
     }
 
     @AfterEach
@@ -185,7 +186,7 @@ class LedgerCommandsIT extends LedgerIntegrationTest {
                         org.assertj.core.groups.Tuple.tuple("PAYMENT", -150L, 250L),
                         org.assertj.core.groups.Tuple.tuple("SALE", 50L, 300L));
 
-        try (TopicTail facts = new TopicTail(Topics.LEDGER_EVENTS)) {
+        try (TopicReader facts = TopicReader.open(TestInfrastructure.kafkaBootstrapServers(), Topics.LEDGER_EVENTS)) {
             await().atMost(PATIENCE)
                     .pollInSameThread()
                     .until(() -> facts.records().stream()
@@ -216,7 +217,8 @@ class LedgerCommandsIT extends LedgerIntegrationTest {
         assertThat(entries(customer)).extracting(LedgerRow::reference).containsExactly(customer + "-good");
         assertThat(entries(other)).isEmpty();
 
-        try (TopicTail deadLetters = new TopicTail(Topics.deadLetter(Topics.LEDGER_COMMANDS))) {
+        try (TopicReader deadLetters = TopicReader.open(
+                TestInfrastructure.kafkaBootstrapServers(), Topics.deadLetter(Topics.LEDGER_COMMANDS))) {
             List<ConsumerRecord<String, String>> dead = new ArrayList<>();
             await().atMost(PATIENCE).pollInSameThread().until(() -> {
                 dead.clear();

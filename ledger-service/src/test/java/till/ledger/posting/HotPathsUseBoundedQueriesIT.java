@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import till.ledger.LedgerIntegrationTest;
-import till.ledger.StatementCounter;
-import till.ledger.StatementCounter.Counted;
+import till.testsupport.StatementCounter;
+import till.testsupport.StatementCounter.Counted;
 
 /** Every posting costs the same few statements however long the customer's ledger already is. */
 class HotPathsUseBoundedQueriesIT extends LedgerIntegrationTest {

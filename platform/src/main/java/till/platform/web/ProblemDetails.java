@@ -87,7 +87,8 @@ public class ProblemDetails extends ResponseEntityExceptionHandler {
     }
 
     /** Problem for conflicts that are the client's to resolve (409, 412, 422, 428), with extra properties. */
-    public static ResponseEntity<Object> problem(HttpStatus status, String detail, Map<String, Object> properties) {
+    public static ResponseEntity<Object> problem(
+            HttpStatus status, @Nullable String detail, Map<String, Object> properties) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         properties.forEach(problem::setProperty);
         return ResponseEntity.status(status).body(problem);

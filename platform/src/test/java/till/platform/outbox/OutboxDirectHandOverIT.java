@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -24,11 +23,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +36,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import till.platform.PlatformHarness;
 import till.platform.kafka.Topics;
 import till.testsupport.TestInfrastructure;
+import till.testsupport.TopicReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -310,32 +306,6 @@ class OutboxDirectHandOverIT extends PlatformHarness {
 
     /** Every record of the ledger events topic matching {@code matching}, up to the end it had when called. */
     private static List<ConsumerRecord<String, String>> readToEnd(Predicate<ConsumerRecord<String, String>> matching) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.LEDGER_EVENTS).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            Predicate<TopicPartition> behind = p -> consumer.position(p) < end.get(p);
-            while (partitions.stream().anyMatch(behind) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (matching.test(record)) {
-                        found.add(record);
-                    }
-                }
-            }
-            assertThat(partitions.stream().filter(behind).toList())
-                    .as("partitions not read to their end in 60 s")
-                    .isEmpty();
-        }
-        return found;
+        return TopicReader.readToEnd(TestInfrastructure.kafkaBootstrapServers(), Topics.LEDGER_EVENTS, matching);
     }
 }

@@ -1,5 +1,7 @@
 package till.synccheckout.sale;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -64,6 +66,7 @@ class Sales {
                 .stream()
                 .collect(Collectors.toMap(Stock::productId, s -> s));
         long total = 0;
+        List<Long> prices = new ArrayList<>();
         for (Map.Entry<String, Integer> line : quantities.entrySet()) {
             Stock product = stock.get(line.getKey());
             if (product == null) {
@@ -73,6 +76,7 @@ class Sales {
                 return reject(idempotencyKey, customerId, "OUT_OF_STOCK");
             }
             total += product.priceMinor() * line.getValue();
+            prices.add(product.priceMinor());
         }
         Optional<Account> account = jdbc.sql(
                         "SELECT credit_limit_minor, balance_minor FROM customers WHERE customer_id = ? FOR UPDATE")
@@ -88,9 +92,6 @@ class Sales {
         }
 
         Integer[] counts = quantities.values().toArray(Integer[]::new);
-        Long[] prices = quantities.keySet().stream()
-                .map(id -> stock.get(id).priceMinor())
-                .toArray(Long[]::new);
         jdbc.sql("""
                         UPDATE products p SET on_hand = p.on_hand - l.quantity
                         FROM unnest(?::text[], ?::int[]) AS l (product_id, quantity)
@@ -100,7 +101,9 @@ class Sales {
         jdbc.sql("""
                         INSERT INTO order_lines (order_id, product_id, quantity, unit_price_minor)
                         SELECT ?, l.* FROM unnest(?::text[], ?::int[], ?::bigint[]) AS l
-                        """).params(sale.orderId(), productIds, counts, prices).update();
+                        """)
+                .params(sale.orderId(), productIds, counts, prices.toArray(Long[]::new))
+                .update();
         jdbc.sql("""
                         INSERT INTO ledger_entries (customer_id, order_id, amount_minor, balance_after_minor)
                         VALUES (?, ?, ?, ?)
@@ -140,7 +143,12 @@ class Sales {
                         INSERT INTO orders (order_id, idempotency_key, customer_id, status, reason, total_minor)
                         VALUES (?, ?, ?, ?, ?, ?)
                         """)
-                .params(orderId, idempotencyKey, customerId, status.name(), reason, totalMinor)
+                .param(orderId)
+                .param(idempotencyKey)
+                .param(customerId)
+                .param(status.name())
+                .param(reason)
+                .param(totalMinor)
                 .update();
         return new Sale(orderId, customerId, status, reason, totalMinor);
     }

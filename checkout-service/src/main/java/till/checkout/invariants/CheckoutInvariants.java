@@ -1,9 +1,10 @@
-package till.checkout.saga;
+package till.checkout.invariants;
 
 import java.time.Duration;
-import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Component;
+import till.checkout.saga.CheckoutProperties;
 import till.platform.invariants.InvariantCheck;
 
 /**
@@ -11,27 +12,17 @@ import till.platform.invariants.InvariantCheck;
  * checkout's commits follow its confirmation (ADR 5), so a line still waiting for its commit is a violation only
  * once the checkout has waited longer than {@code till.checkout.commit-grace} for it.
  */
-@Component
-class CheckoutInvariants implements InvariantCheck {
+@Configuration(proxyBeanMethods = false)
+class CheckoutInvariants {
 
-    private final JdbcClient jdbc;
-    private final Duration commitGrace;
-
-    CheckoutInvariants(JdbcClient jdbc, CheckoutProperties properties) {
-        this.jdbc = jdbc;
-        this.commitGrace = properties.commitGrace();
-    }
-
-    @Override
-    public String description() {
-        return "CONFIRMED checkouts have their charge posted and every line committed (within "
-                + commitGrace.toSeconds() + " s of the confirmation);"
-                + " REJECTED checkouts have no committed line and no charge left unreversed";
-    }
-
-    @Override
-    public List<String> violations() {
-        return jdbc.sql("""
+    @Bean
+    InvariantCheck checkoutsAgreeWithTheirLines(JdbcClient jdbc, CheckoutProperties properties) {
+        Duration commitGrace = properties.commitGrace();
+        return InvariantCheck.of(
+                "CONFIRMED checkouts have their charge posted and every line committed (within "
+                        + commitGrace.toSeconds() + " s of the confirmation);"
+                        + " REJECTED checkouts have no committed line and no charge left unreversed",
+                () -> jdbc.sql("""
                         SELECT c.checkout_id, c.status, c.charge_state,
                                count(*) FILTER (WHERE l.state <> 'COMMITTED') AS uncommitted,
                                count(*) FILTER (WHERE l.state = 'COMMITTED') AS committed
@@ -46,14 +37,14 @@ class CheckoutInvariants implements InvariantCheck {
                             OR (c.status = 'REJECTED'
                                 AND (c.charge_state = 'POSTED' OR count(*) FILTER (WHERE l.state = 'COMMITTED') > 0))
                         """)
-                .param(commitGrace.toMillis() / 1000.0)
-                .query((rs, n) -> "checkout %s is %s with charge %s, %d lines committed, %d not"
-                        .formatted(
-                                rs.getString("checkout_id"),
-                                rs.getString("status"),
-                                rs.getString("charge_state"),
-                                rs.getLong("committed"),
-                                rs.getLong("uncommitted")))
-                .list();
+                        .param(commitGrace.toMillis() / 1000.0)
+                        .query((rs, n) -> "checkout %s is %s with charge %s, %d lines committed, %d not"
+                                .formatted(
+                                        rs.getString("checkout_id"),
+                                        rs.getString("status"),
+                                        rs.getString("charge_state"),
+                                        rs.getLong("committed"),
+                                        rs.getLong("uncommitted")))
+                        .list());
     }
 }

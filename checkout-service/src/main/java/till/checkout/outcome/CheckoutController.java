@@ -1,15 +1,12 @@
-package till.checkout.web;
+package till.checkout.outcome;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,19 +25,20 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
-import till.checkout.outcome.CheckoutOutcomes;
-import till.checkout.refund.RefundService;
+import till.checkout.idempotency.TillRequests;
+import till.checkout.idempotency.TillRequests.LineRequest;
+import till.checkout.refund.RefundView;
 import till.checkout.refund.Refunds;
 import till.checkout.saga.Checkout;
 import till.checkout.saga.CheckoutSaga;
 import till.checkout.saga.CheckoutStatus;
 import till.checkout.saga.Checkouts;
 import till.checkout.timeline.Timeline;
-import till.platform.web.InvalidRequestException;
 import till.platform.web.ProblemDetails;
 
 /**
- * {@code /api/checkouts}: start a checkout (202, then follow {@code Location}), read it, read its timeline.
+ * {@code /api/checkouts}: start a checkout (202, then follow {@code Location}), read it, read its timeline
+ * (refunds: {@code refund/RefundController}).
  *
  * <p>A till that wants the outcome in the answer sends {@code Prefer: wait=N} (RFC 7240) on the POST or the GET:
  * the request is then held, on no thread and no database connection, until the checkout is decided (200 with
@@ -50,28 +48,15 @@ import till.platform.web.ProblemDetails;
 @RequestMapping("/api/checkouts")
 class CheckoutController {
 
-    static final int MAX_LINES = 100;
     static final String PREFER = "Prefer";
     static final String PREFERENCE_APPLIED = "Preference-Applied";
 
-    record LineRequest(
-            @NotBlank String productId, @NotNull @Positive Integer quantity) {}
-
     record CheckoutRequest(
             @NotBlank String customerId,
-            @NotEmpty @Size(max = MAX_LINES) List<@Valid @NotNull LineRequest> lines) {}
+            @NotEmpty @Size(max = TillRequests.MAX_LINES) List<@Valid @NotNull LineRequest> lines) {}
 
     record LineView(
             String productId, int quantity, @Nullable Long unitPriceMinor) {}
-
-    record RefundRequest(@NotEmpty @Size(max = MAX_LINES) List<@Valid @NotNull LineRequest> lines) {}
-
-    record RefundView(UUID refundId, String status, long amountMinor, List<Refunds.RefundLine> lines) {
-
-        static RefundView of(Refunds.Refund r) {
-            return new RefundView(r.refundId(), r.completed() ? "COMPLETED" : "PENDING", r.amountMinor(), r.lines());
-        }
-    }
 
     record CheckoutView(
             UUID checkoutId,
@@ -100,34 +85,24 @@ class CheckoutController {
     private final Checkouts checkouts;
     private final Timeline timeline;
     private final Refunds refunds;
-    private final RefundService refundService;
     private final CheckoutOutcomes outcomes;
 
     CheckoutController(
-            CheckoutSaga saga,
-            Checkouts checkouts,
-            Timeline timeline,
-            Refunds refunds,
-            RefundService refundService,
-            CheckoutOutcomes outcomes) {
+            CheckoutSaga saga, Checkouts checkouts, Timeline timeline, Refunds refunds, CheckoutOutcomes outcomes) {
         this.refunds = refunds;
-        this.refundService = refundService;
         this.saga = saga;
         this.checkouts = checkouts;
         this.timeline = timeline;
         this.outcomes = outcomes;
     }
 
-    /**
-     * The same product on two lines is refused (400 naming the second line) rather than merged: a till that
-     * sends it has a bug worth seeing, and merging would make the answer differ from the request.
-     */
+    /** 202 with the checkout PENDING; the lines as {@link TillRequests#distinctProducts} reads them. */
     @PostMapping
     ResponseEntity<CheckoutView> start(
             @RequestHeader("Idempotency-Key") String idempotencyKey, @Valid @RequestBody CheckoutRequest request) {
-        checkKey(idempotencyKey);
+        TillRequests.checkKey(idempotencyKey);
         List<CheckoutSaga.Item> items = new ArrayList<>();
-        distinctProducts(request.lines())
+        TillRequests.distinctProducts(request.lines())
                 .forEach((productId, quantity) -> items.add(new CheckoutSaga.Item(productId, quantity)));
         CheckoutSaga.Started started = saga.start(idempotencyKey, request.customerId(), items);
         Checkout checkout = started.checkout();
@@ -150,42 +125,6 @@ class CheckoutController {
         return PreferWait.from(prefer)
                 .map(wait -> answerWhenDecided(checkout.checkoutId(), wait, true))
                 .orElseGet(() -> answered(started));
-    }
-
-    /** Refund part or all of a CONFIRMED checkout; never more than was sold (409). */
-    @PostMapping("/{checkoutId}/refunds")
-    ResponseEntity<RefundView> refund(
-            @PathVariable UUID checkoutId,
-            @RequestHeader("Idempotency-Key") String idempotencyKey,
-            @Valid @RequestBody RefundRequest request) {
-        checkKey(idempotencyKey);
-        return refundService
-                .request(checkoutId, idempotencyKey, distinctProducts(request.lines()))
-                .map(requested -> ResponseEntity.accepted()
-                        .location(URI.create("/api/checkouts/" + checkoutId))
-                        .body(RefundView.of(requested.refund())))
-                .orElseGet(() -> ResponseEntity.notFound().build());
-    }
-
-    private static void checkKey(String idempotencyKey) {
-        if (idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
-            throw new InvalidRequestException("Idempotency-Key", "must be 1 to 200 characters");
-        }
-    }
-
-    private static Map<String, Integer> distinctProducts(List<LineRequest> lines) {
-        Map<String, Integer> quantities = new LinkedHashMap<>();
-        Map<String, Integer> firstLine = new HashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            LineRequest line = lines.get(i);
-            Integer earlier = firstLine.putIfAbsent(line.productId(), i);
-            if (earlier != null) {
-                throw new InvalidRequestException(
-                        "lines[" + i + "].productId", "repeats lines[" + earlier + "]; put the total on one line");
-            }
-            quantities.put(line.productId(), line.quantity());
-        }
-        return quantities;
     }
 
     /** The checkout as it stands; its answer varies with {@code Prefer}, which a cache must know. */
@@ -268,16 +207,6 @@ class CheckoutController {
             return ResponseEntity.notFound().build();
         }
         return ResponseEntity.ok(timeline.of(checkoutId));
-    }
-
-    @ExceptionHandler(RefundService.RefundConflict.class)
-    ResponseEntity<Object> refundConflict(RefundService.RefundConflict e) {
-        return ProblemDetails.problem(HttpStatus.CONFLICT, e.getMessage(), Map.of());
-    }
-
-    @ExceptionHandler(RefundService.RefundKeyReused.class)
-    ResponseEntity<Object> refundKeyReused(RefundService.RefundKeyReused e) {
-        return ProblemDetails.problem(HttpStatus.UNPROCESSABLE_CONTENT, e.getMessage(), Map.of());
     }
 
     @ExceptionHandler(CheckoutSaga.IdempotencyKeyReused.class)

@@ -1,4 +1,4 @@
-package till.checkout.web;
+package till.checkout.outcome;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package till.checkout.web;
+package till.checkout.outcome;
 
 import java.time.Duration;
 import java.util.List;
