@@ -128,6 +128,7 @@ class RunbookIT {
         }
         org.awaitility.Awaitility.await()
                 .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> till.infra.tools.Replay.replay(
                                 stack.kafkaBootstrapServers(), "inventory.commands.DLT", id, true)
                         == 1);

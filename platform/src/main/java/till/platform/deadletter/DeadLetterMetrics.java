@@ -2,12 +2,16 @@ package till.platform.deadletter;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -20,10 +24,11 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.MessageListenerContainer;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import till.platform.kafka.Topics;
 
@@ -31,10 +36,14 @@ import till.platform.kafka.Topics;
  * {@code till.dlt.records} (tag {@code topic}): the records on the dead-letter topic of each topic this service's
  * listeners consume, read from the broker's offsets every 15 s. It counts what is there, whoever wrote it, and
  * falls when the records expire; an alert fires on its increase. Read here rather than counted where records are
- * dead-lettered so that a replay tool, a second instance or a restart cannot make it disagree with the topic.
+ * dead-lettered so that a replay tool, a second instance or a restart cannot make it disagree with the topic. It
+ * reads on a thread of its own: with the broker away each read waits for its timeout, and the application's
+ * scheduler (which runs the checkout deadline sweeper) must not wait with it.
  */
 @Component
 class DeadLetterMetrics implements DisposableBean {
+
+    private static final Duration EVERY = Duration.ofSeconds(15);
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterMetrics.class);
 
@@ -42,6 +51,8 @@ class DeadLetterMetrics implements DisposableBean {
     private final KafkaAdmin kafkaAdmin;
     private final MeterRegistry meters;
     private final Map<String, AtomicLong> records = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService reader = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("till-dlt-metrics").factory());
     private @Nullable Admin admin;
 
     DeadLetterMetrics(KafkaListenerEndpointRegistry listeners, KafkaAdmin kafkaAdmin, MeterRegistry meters) {
@@ -50,13 +61,19 @@ class DeadLetterMetrics implements DisposableBean {
         this.meters = meters;
     }
 
-    @Scheduled(initialDelay = 0, fixedDelay = 15, timeUnit = TimeUnit.SECONDS)
+    /** Once the listeners are registered and the application is up: from then on, every {@link #EVERY}. */
+    @EventListener(ApplicationReadyEvent.class)
+    void start() {
+        reader.scheduleWithFixedDelay(this::refresh, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     void refresh() {
-        Set<String> deadLetterTopics = deadLetterTopics();
-        if (deadLetterTopics.isEmpty()) {
-            return;
-        }
+        // Nothing may escape: an exception would end the schedule for good.
         try {
+            Set<String> deadLetterTopics = deadLetterTopics();
+            if (deadLetterTopics.isEmpty()) {
+                return;
+            }
             Admin client = admin();
             Map<String, TopicDescription> described =
                     client.describeTopics(deadLetterTopics).allTopicNames().get(10, TimeUnit.SECONDS);
@@ -85,7 +102,7 @@ class DeadLetterMetrics implements DisposableBean {
         return containers.stream()
                 .map(c -> c.getContainerProperties().getTopics())
                 .filter(topics -> topics != null)
-                .flatMap(topics -> java.util.Arrays.stream(topics))
+                .flatMap(Arrays::stream)
                 .map(Topics::deadLetter)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
@@ -117,6 +134,7 @@ class DeadLetterMetrics implements DisposableBean {
 
     @Override
     public synchronized void destroy() {
+        reader.shutdownNow();
         if (admin != null) {
             admin.close();
         }
