@@ -46,13 +46,16 @@ public class CheckoutSaga {
     private final Clock clock;
     private final Duration deadline;
     private final Counter unapplicable;
+    private final SagaMetrics metrics;
 
     CheckoutSaga(
             Checkouts checkouts,
             CheckoutMessages messages,
             Timeline timeline,
             MeterRegistry meters,
+            SagaMetrics metrics,
             CheckoutProperties properties) {
+        this.metrics = metrics;
         this.checkouts = checkouts;
         this.messages = messages;
         this.timeline = timeline;
@@ -104,6 +107,7 @@ public class CheckoutSaga {
         messages.send(
                 checkout, List.of(new Timeline.Record(checkoutId, Timeline.Direction.RECEIVED, messageId, type, data)));
         if (checkout.status() != before) {
+            metrics.decided(checkout, deadline, clock.instant());
             log.info(
                     "checkout {} is {}{}",
                     checkoutId,
@@ -128,6 +132,7 @@ public class CheckoutSaga {
             checkout.timeOut(now);
             checkouts.update(checkout);
             messages.send(checkout, List.of());
+            metrics.decided(checkout, deadline, now);
             log.info("checkout {} is REJECTED (TIMED_OUT)", checkoutId);
         });
     }

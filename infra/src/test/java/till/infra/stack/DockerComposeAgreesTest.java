@@ -1,0 +1,144 @@
+package till.infra.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+import till.contracts.catalog.MessageTypes;
+import till.platform.kafka.Topics;
+
+/**
+ * {@code docker-compose.yml} has never been run on this machine (no Docker engine), so this reads it and checks it
+ * against what the services actually read and what the contract says: names, ports, environment, databases and
+ * roles, the broker the services and the Kafka UI use, and that the contract's topics are the ones the services
+ * declare on a broker that creates none by itself.
+ */
+class DockerComposeAgreesTest {
+
+    private static final Path ROOT = Path.of("..");
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> services() throws IOException {
+        try (InputStream in = Files.newInputStream(ROOT.resolve("docker-compose.yml"))) {
+            Map<String, Object> compose = new Yaml().load(in);
+            return (Map<String, Map<String, Object>>) compose.get("services");
+        }
+    }
+
+    @Test
+    void composeRunsKafkaPostgresTheThreeServicesAndAKafkaUi() throws IOException {
+        Map<String, Map<String, Object>> services = services();
+        assertThat(services).containsKeys("kafka", "postgres", "kafka-ui", "checkout", "inventory", "ledger");
+        assertThat(env(services.get("kafka")))
+                .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
+                .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
+        for (String name : List.of("kafka", "postgres", "checkout", "inventory", "ledger")) {
+            assertThat(services.get(name)).as("%s has a health check", name).containsKey("healthcheck");
+        }
+        String broker = "kafka:" + port(env(services.get("kafka")).get("KAFKA_ADVERTISED_LISTENERS"), "PLAINTEXT");
+        assertThat(env(services.get("kafka-ui"))).containsEntry("KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS", broker);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachServiceIsConfiguredAsItsOwnPropertiesAndTheStackSay() throws IOException {
+        Map<String, Map<String, Object>> services = services();
+        String broker = "kafka:" + port(env(services.get("kafka")).get("KAFKA_ADVERTISED_LISTENERS"), "PLAINTEXT");
+        String roles = Files.readString(ROOT.resolve("infra/docker/postgres-init.sql"));
+        for (TillService.Name name : TillService.Name.values()) {
+            Map<String, Object> service = services.get(name.id());
+            assertThat(service).as(name.id()).isNotNull();
+            String properties =
+                    Files.readString(ROOT.resolve(name.id() + "-service/src/main/resources/application.properties"));
+            String prefix = name.envPrefix();
+
+            // Ports: the stack's default, the service's own default, the container's and the published one.
+            assertThat(properties).contains("server.port=${" + prefix + "_PORT:" + name.defaultPort + "}");
+            Map<String, String> env = env(service);
+            assertThat(env).containsEntry(prefix + "_PORT", String.valueOf(name.defaultPort));
+            assertThat((List<String>) service.get("ports")).containsExactly(name.defaultPort + ":" + name.defaultPort);
+            assertThat(healthcheck(service)).contains("localhost/" + name.defaultPort, "/actuator/health");
+
+            // Environment: what the stack gives the service, and nothing the service does not read.
+            assertThat(env)
+                    .containsEntry("KAFKA_BOOTSTRAP_SERVERS", broker)
+                    .containsEntry(prefix + "_JDBC_URL", "jdbc:postgresql://postgres:5432/" + name.id())
+                    .containsEntry(prefix + "_DB_USER", name.id())
+                    .containsEntry(prefix + "_DB_PASSWORD", name.id());
+            String platform =
+                    Files.readString(ROOT.resolve("platform/src/main/resources/till/platform/defaults.properties"));
+            for (String variable : env.keySet()) {
+                assertThat(properties + platform)
+                        .as("%s reads %s", name.id(), variable)
+                        .contains("${" + variable + ":");
+            }
+            assertThat(placeholders(properties).stream()
+                            .filter(v -> v.matches(prefix + "_(JDBC_URL|DB_USER|DB_PASSWORD|PORT)")))
+                    .allMatch(env::containsKey);
+
+            // Its database and role exist, with the password it is given.
+            assertThat(roles)
+                    .contains("CREATE ROLE " + name.id() + " LOGIN PASSWORD '" + name.id() + "';")
+                    .contains("CREATE DATABASE " + name.id() + " OWNER " + name.id() + ";");
+
+            // The exec jar the build makes, whatever the project's version: no version in the file.
+            String command = String.join(" ", (List<String>) service.get("command"));
+            assertThat(command).contains("/app/" + name.id() + "-service-*-exec.jar");
+            assertThat((List<String>) service.get("volumes")).contains("./" + name.id() + "-service/target:/app:ro");
+            assertThat((Map<String, Object>) service.get("depends_on")).containsKeys("kafka", "postgres");
+        }
+        assertThat(Files.readString(ROOT.resolve("docker-compose.yml"))).doesNotContain("SNAPSHOT");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theContractsTopicsAreTheOnesTheServicesDeclare() throws IOException {
+        try (InputStream in = MessageTypes.class.getResourceAsStream("/asyncapi.yaml")) {
+            Map<String, Object> asyncapi = new Yaml().load(in);
+            Set<String> addresses = new TreeSet<>();
+            ((Map<String, Map<String, Object>>) asyncapi.get("channels"))
+                    .values()
+                    .forEach(channel -> addresses.add((String) channel.get("address")));
+            // The broker in compose creates no topic: every one the contract names must be declared by the services.
+            assertThat(addresses).containsExactlyInAnyOrderElementsOf(Topics.ALL);
+        }
+    }
+
+    private static Map<String, String> env(Map<String, Object> service) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> env = (Map<String, Object>) service.get("environment");
+        Map<String, String> values = new java.util.TreeMap<>();
+        env.forEach((k, v) -> values.put(k, String.valueOf(v)));
+        return values;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String healthcheck(Map<String, Object> service) {
+        return String.join(" ", (List<String>) ((Map<String, Object>) service.get("healthcheck")).get("test"));
+    }
+
+    private static int port(String listeners, String listener) {
+        Matcher m = Pattern.compile(listener + "://[^:,]*:(\\d+)").matcher(listeners);
+        assertThat(m.find()).as("%s in %s", listener, listeners).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static Set<String> placeholders(String properties) {
+        Set<String> names = new TreeSet<>();
+        Matcher m = Pattern.compile("\\$\\{([A-Z0-9_]+):").matcher(properties);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+}
