@@ -85,7 +85,7 @@ class DeadLetterMetrics implements DisposableBean {
             for (String topic : described.keySet()) {
                 long count = partitions.stream()
                         .filter(p -> p.topic().equals(topic))
-                        .mapToLong(p -> latest.get(p).offset() - earliest.get(p).offset())
+                        .mapToLong(p -> offset(latest, p) - offset(earliest, p))
                         .sum();
                 gauge(topic).set(count);
             }
@@ -95,6 +95,15 @@ class DeadLetterMetrics implements DisposableBean {
             // The gauges keep their last value; the next refresh tries again.
             log.warn("could not read the dead-letter topics' offsets: {}", e.toString());
         }
+    }
+
+    /** The partition's offset as listed; every partition described was asked for, so a missing one is a bug. */
+    private static long offset(Map<TopicPartition, ListOffsetsResultInfo> offsets, TopicPartition partition) {
+        ListOffsetsResultInfo info = offsets.get(partition);
+        if (info == null) {
+            throw new IllegalStateException("no offset listed for " + partition);
+        }
+        return info.offset();
     }
 
     private Set<String> deadLetterTopics() {

@@ -5,6 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
+import org.springframework.lang.Contract;
 
 /**
  * W3C trace context carried as the {@code traceparent} header from a REST call through every message it causes,
@@ -38,6 +39,7 @@ public final class Tracing {
         return newTraceparent(current != null ? current.substring(3, 35) : randomHex(16));
     }
 
+    @Contract("null -> false")
     static boolean isValid(@Nullable String traceparent) {
         return traceparent != null && VALID.matcher(traceparent).matches();
     }
