@@ -18,9 +18,10 @@ import till.contracts.ledger.RefundPosted;
 import till.contracts.ledger.ReverseCharge;
 import till.ledger.LedgerIntegrationTest;
 import till.ledger.LedgerRow;
-import till.ledger.TopicTail;
 import till.platform.kafka.Topics;
 import till.testsupport.ContractExamples;
+import till.testsupport.TestInfrastructure;
+import till.testsupport.TopicReader;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,13 +53,16 @@ class ConsumesEveryExampleIT extends LedgerIntegrationTest {
         String checkoutId = examples.getFirst().get("data").get("checkoutId").asString();
         customers.save(customerId, "Ada", 100_000);
 
-        try (TopicTail replies = new TopicTail(Topics.CHECKOUT_REPLIES);
-                TopicTail deadLetters = new TopicTail(Topics.deadLetter(Topics.LEDGER_COMMANDS))) {
+        String kafkaServers = TestInfrastructure.kafkaBootstrapServers();
+        try (TopicReader replies = TopicReader.open(kafkaServers, Topics.CHECKOUT_REPLIES);
+                TopicReader deadLetters = TopicReader.open(kafkaServers, Topics.deadLetter(Topics.LEDGER_COMMANDS))) {
             for (String type : CONSUMED) {
                 kafka.send(Topics.LEDGER_COMMANDS, customerId, ContractExamples.of(type))
                         .join();
             }
+            // The reader's consumer is polled on this thread only.
             List<String> answered = await().atMost(PATIENCE)
+                    .pollInSameThread()
                     .until(
                             () -> replies.records().stream()
                                     .filter(r -> checkoutId.equals(r.key()))
