@@ -11,7 +11,11 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Checkouts and their lines in PostgreSQL: two queries to load one, whatever its line count. */
+/**
+ * Checkouts and their lines in PostgreSQL: two queries to load one, whatever its line count, and one statement per
+ * transition for the checkout and all its lines. Plain SQL rather than a Spring Data repository, which would save
+ * the lines by deleting and inserting them on every transition of the saga's hot path (ADR 9).
+ */
 @Repository
 public class Checkouts {
 

@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,11 +38,12 @@ public final class ServiceJar {
     private static final AtomicInteger TRAINING_RUNS = new AtomicInteger();
 
     private final Path execJar;
-    private final Path extracted;
+    /** {@code target/fast-start}: one directory per build of the jar, with its extraction and its cache. */
+    private final Path home;
 
     private ServiceJar(Path execJar) {
         this.execJar = execJar;
-        this.extracted = execJar.resolveSibling("fast-start");
+        this.home = execJar.resolveSibling("fast-start");
     }
 
     /** The one {@code *-exec.jar} that {@code ./mvnw package} left in {@code <root>/<module>/target}. */
@@ -66,12 +69,13 @@ public final class ServiceJar {
         if (Runtime.version().feature() < FIRST_AOT_FEATURE) {
             return new Launch(List.of("-jar", execJar.toString()), false, code -> {});
         }
-        Path jar = extract();
-        Path cache = extracted.resolve("app.aot");
+        Path build = extract();
+        Path jar = build.resolve(execJar.getFileName());
+        Path cache = build.resolve("app.aot");
         if (Files.isRegularFile(cache)) {
             return new Launch(List.of("-XX:AOTCache=" + cache, "-jar", jar.toString()), false, code -> {});
         }
-        Path trained = extracted.resolve(
+        Path trained = build.resolve(
                 "training-" + ProcessHandle.current().pid() + "-" + TRAINING_RUNS.incrementAndGet() + ".aot");
         return new Launch(
                 List.of("-XX:AOTCacheOutput=" + trained, "-jar", jar.toString()),
@@ -98,40 +102,58 @@ public final class ServiceJar {
     }
 
     /**
-     * The jar extracted beside it, done again when the jar has changed since (a new build): the extraction keeps
-     * the size and time of the jar it came from.
+     * This build's extraction, {@code target/fast-start/<size>-<time of the exec jar>/}, made on first use. An
+     * earlier build's extraction is not deleted at once: a JVM started from it may still load classes from its jars.
+     * One that no launch has used for a day is.
      */
     private Path extract() {
-        Path plainJar = extracted.resolve(execJar.getFileName());
-        Path stamp = extracted.resolve("extracted-from");
-        String source;
+        String build;
         try {
-            source = Files.size(execJar) + " "
+            build = Files.size(execJar) + "-"
                     + Files.getLastModifiedTime(execJar).toMillis();
-            if (Files.isRegularFile(stamp) && Files.readString(stamp).equals(source) && Files.isRegularFile(plainJar)) {
-                return plainJar;
-            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + execJar, e);
         }
-        Path fresh = execJar.resolveSibling(
-                "fast-start.tmp-" + ProcessHandle.current().pid());
-        Directories.delete(fresh);
-        ChildProcess.startJava(
-                        "extracting " + execJar.getFileName(),
-                        List.of("-Djarmode=tools"),
-                        List.of("-jar", execJar.toString(), "extract", "--destination", fresh.toString()),
-                        Map.of(),
-                        execJar.resolveSibling("fast-start.log"))
-                .awaitSuccess(Duration.ofMinutes(2));
+        Path dir = home.resolve(build);
         try {
-            Files.writeString(fresh.resolve("extracted-from"), source);
-            Directories.delete(extracted);
-            Files.move(fresh, extracted, StandardCopyOption.ATOMIC_MOVE);
+            if (!Files.isRegularFile(dir.resolve(execJar.getFileName()))) {
+                deleteUnusedFor(Duration.ofDays(1));
+                Path fresh =
+                        home.resolve(build + ".tmp-" + ProcessHandle.current().pid());
+                Directories.delete(fresh);
+                ChildProcess.startJava(
+                                "extracting " + execJar.getFileName(),
+                                List.of("-Djarmode=tools"),
+                                List.of("-jar", execJar.toString(), "extract", "--destination", fresh.toString()),
+                                Map.of(),
+                                home.resolve("extract.log"))
+                        .awaitSuccess(Duration.ofMinutes(2));
+                if (Files.exists(dir)) {
+                    // Another process extracted the same build meanwhile: either copy serves.
+                    Directories.delete(fresh);
+                } else {
+                    Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            Files.setLastModifiedTime(dir, FileTime.from(Instant.now()));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot put the extraction of " + execJar + " in place", e);
+            throw new UncheckedIOException("cannot extract " + execJar + " to " + dir, e);
         }
-        return plainJar;
+        return dir;
+    }
+
+    private void deleteUnusedFor(Duration unused) throws IOException {
+        if (!Files.isDirectory(home)) {
+            return;
+        }
+        FileTime before = FileTime.from(Instant.now().minus(unused));
+        try (Stream<Path> builds = Files.list(home)) {
+            for (Path build : builds.filter(Files::isDirectory).toList()) {
+                if (Files.getLastModifiedTime(build).compareTo(before) < 0) {
+                    Directories.delete(build);
+                }
+            }
+        }
     }
 
     private static void deleteQuietly(Path file) {

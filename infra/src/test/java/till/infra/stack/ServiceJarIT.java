@@ -49,35 +49,41 @@ class ServiceJarIT {
     @Test
     void theFirstJvmTrainsTheCacheAsItStopsAndTheNextStartsFromItWhileAKilledTrainingLeavesNone() throws Exception {
         ServiceJar jar = ServiceJar.of(ROOT, "sync-checkout");
-        Path fastStart = ROOT.resolve("sync-checkout/target/fast-start");
-        Directories.delete(fastStart);
+        Directories.delete(ROOT.resolve("sync-checkout/target/fast-start"));
 
         ServiceJar.Launch killedWhileTraining = jar.launch();
         assertThat(killedWhileTraining.training()).isTrue();
+        Path cache = trainingFile(killedWhileTraining).resolveSibling("app.aot");
         ChildProcess killed = start(killedWhileTraining, "killed");
         killed.kill();
         killedWhileTraining.exited().accept(killed.exitValue());
-        assertThat(Files.exists(fastStart.resolve("app.aot")))
-                .as("no cache after kill -9")
-                .isFalse();
+        assertThat(cache).as("no cache after kill -9").doesNotExist();
 
         ServiceJar.Launch training = jar.launch();
         assertThat(training.training()).as("trained again after the kill").isTrue();
-        assertThat(training.args()).anyMatch(arg -> arg.startsWith("-XX:AOTCacheOutput="));
+        assertThat(trainingFile(training).resolveSibling("app.aot")).isEqualTo(cache);
         ChildProcess trainer = start(training, "training");
         trainer.stop(ServiceJar.TRAINING_STOP_GRACE);
         training.exited().accept(trainer.exitValue());
-        assertThat(fastStart.resolve("app.aot")).isNotEmptyFile();
+        assertThat(cache).isNotEmptyFile();
 
         ServiceJar.Launch cached = jar.launch();
         assertThat(cached.training()).isFalse();
-        assertThat(cached.args()).contains("-XX:AOTCache=" + fastStart.resolve("app.aot"));
+        assertThat(cached.args()).contains("-XX:AOTCache=" + cache);
         Path log = work.resolve("cached.log");
         ChildProcess fromCache = start(cached, "cached");
         fromCache.stop();
         // The JVM says why whenever it cannot map a cache it was given (another JDK, another class path), and then
         // starts without it.
         assertThat(Files.readAllLines(log)).noneMatch(line -> line.contains("[aot]"));
+    }
+
+    private static Path trainingFile(ServiceJar.Launch launch) {
+        return launch.args().stream()
+                .filter(arg -> arg.startsWith("-XX:AOTCacheOutput="))
+                .map(arg -> Path.of(arg.substring("-XX:AOTCacheOutput=".length())))
+                .findFirst()
+                .orElseThrow();
     }
 
     /**

@@ -7,7 +7,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Customers and their credit limits. A limit change does not take the posting lock: every charge reads the
- * limit after taking it and records the limit it was checked against on its SALE entry.
+ * limit after taking it and records the limit it was checked against on its SALE entry. Plain SQL rather than a
+ * Spring Data repository: the PUT is a create-or-update two callers may race, one statement here, and the read
+ * joins the ledger's entries (ADR 9).
  */
 @Component
 public class Customers {
