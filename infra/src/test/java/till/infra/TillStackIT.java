@@ -286,9 +286,12 @@ class TillStackIT extends StackTest {
                 checkout + "/api/checkouts",
                 Map.of("customerId", customer, "lines", List.of(Map.of("productId", product, "quantity", 1))),
                 Map.of(
-                        "Idempotency-Key", UUID.randomUUID().toString(),
-                        "Prefer", "wait=30",
-                        "traceparent", "00-" + traceId + "-" + tillSpan + "-01"));
+                        "Idempotency-Key",
+                        UUID.randomUUID().toString(),
+                        "Prefer",
+                        "wait=30",
+                        "traceparent",
+                        "00-" + traceId + "-" + tillSpan + "-01"));
         String checkoutId = started.body().get("checkoutId").asString();
         await().atMost(Duration.ofSeconds(45))
                 .until(() -> client.get(checkout + "/api/checkouts/" + checkoutId)
@@ -312,11 +315,12 @@ class TillStackIT extends StackTest {
                     r -> r.value().contains(checkoutId),
                     found -> found.size() >= count);
             assertThat(caused).as(topic).hasSizeGreaterThanOrEqualTo(count);
-            assertThat(caused).allSatisfy(record -> assertThat(header(record, "traceparent"))
-                    .as(topic + ": " + record.value())
-                    .startsWith("00-" + traceId + "-")
-                    .doesNotContain(tillSpan)
-                    .matches(SAMPLED_TRACEPARENT));
+            assertThat(caused)
+                    .allSatisfy(record -> assertThat(header(record, "traceparent"))
+                            .as(topic + ": " + record.value())
+                            .startsWith("00-" + traceId + "-")
+                            .doesNotContain(tillSpan)
+                            .matches(SAMPLED_TRACEPARENT));
         });
 
         // And each service logged the sale with its trace id: an operator greps one id across the three.
@@ -325,7 +329,8 @@ class TillStackIT extends StackTest {
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(lines(log))
                             .as(log.toString())
-                            .anySatisfy(line -> assertThat(line).contains(traceId).contains(checkoutId)));
+                            .anySatisfy(
+                                    line -> assertThat(line).contains(traceId).contains(checkoutId)));
         }
     }
 
