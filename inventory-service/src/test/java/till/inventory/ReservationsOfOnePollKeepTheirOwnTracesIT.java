@@ -43,7 +43,8 @@ class ReservationsOfOnePollKeepTheirOwnTracesIT extends InventoryHarness {
         MessageListenerContainer container = listeners.getListenerContainer("inventory-commands");
         container.pause();
         try {
-            await().atMost(PATIENCE).until(container::isPauseRequested);
+            // Paused, not only asked to: no poll is under way that could take the first command alone.
+            await().atMost(PATIENCE).until(container::isContainerPaused);
             for (String checkoutId : List.of("first-" + productId, "second-" + productId, "last-" + productId)) {
                 ProducerRecord<String, String> record = new ProducerRecord<>(
                         Topics.INVENTORY_COMMANDS,
