@@ -3,11 +3,18 @@ package till.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -16,6 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import till.infra.demo.LastItemRace;
 import till.infra.demo.TillClient;
+import till.infra.stack.TillService;
 import till.infra.tools.Replay;
 import till.platform.cloudevents.CloudEvent;
 import till.testsupport.TopicReader;
@@ -27,6 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
  * as separate JVMs from their executable jars, driven only through REST and Kafka.
  */
 class TillStackIT extends StackTest {
+
+    /** W3C, sampled: flags 01, or 03 where the trace id is also flagged random (Trace Context level 2). */
+    private static final String SAMPLED_TRACEPARENT = "00-[0-9a-f]{32}-[0-9a-f]{16}-0[13]";
 
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -255,11 +266,78 @@ class TillStackIT extends StackTest {
             assertThat(event.get("specversion").asString()).isEqualTo("1.0");
             assertThat(event.get("subject").asString()).isEqualTo(product);
             assertThat(event.get("data").get("productId").asString()).isEqualTo(product);
-            assertThat(header(record, "traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+            assertThat(header(record, "traceparent")).matches(SAMPLED_TRACEPARENT);
         }
         assertThat(events)
                 .extracting(r -> json.readTree(r.value()).get("type").asString())
                 .containsExactly("till.inventory.ReserveStock", "till.inventory.CommitStock");
+    }
+
+    @Test
+    void aTillsTraceparentIsKeptOnEveryMessageOfItsCheckoutAndInTheLogsOfEveryService() {
+        String product = product(700, 5);
+        String customer = customer(100_000);
+        byte[] random = new byte[16];
+        ThreadLocalRandom.current().nextBytes(random);
+        String traceId = HexFormat.of().formatHex(random);
+        String tillSpan = "00f067aa0ba902b7";
+
+        TillClient.Response started = client.post(
+                checkout + "/api/checkouts",
+                Map.of("customerId", customer, "lines", List.of(Map.of("productId", product, "quantity", 1))),
+                Map.of(
+                        "Idempotency-Key",
+                        UUID.randomUUID().toString(),
+                        "Prefer",
+                        "wait=30",
+                        "traceparent",
+                        "00-" + traceId + "-" + tillSpan + "-01"));
+        String checkoutId = started.body().get("checkoutId").asString();
+        await().atMost(Duration.ofSeconds(45))
+                .until(() -> client.get(checkout + "/api/checkouts/" + checkoutId)
+                        .body()
+                        .get("status")
+                        .asString()
+                        .equals("CONFIRMED"));
+
+        // Every message one confirmed sale causes, in every service: commands, replies and facts.
+        Map<String, Integer> causedOn = new LinkedHashMap<>();
+        causedOn.put("inventory.commands", 2); // ReserveStock, CommitStock
+        causedOn.put("ledger.commands", 1); // PostCharge
+        causedOn.put("checkout.replies", 3); // StockReserved, ChargePosted, StockCommitted
+        causedOn.put("checkout.events", 1); // CheckoutConfirmed
+        causedOn.put("inventory.events", 2); // StockLevelChanged: reserved, sold
+        causedOn.put("ledger.events", 1); // EntryPosted
+        causedOn.forEach((topic, count) -> {
+            List<ConsumerRecord<String, String>> caused = TopicReader.read(
+                    stack.kafkaBootstrapServers(),
+                    topic,
+                    r -> r.value().contains(checkoutId),
+                    found -> found.size() >= count);
+            assertThat(caused).as(topic).hasSizeGreaterThanOrEqualTo(count);
+            assertThat(caused)
+                    .allSatisfy(record -> assertThat(header(record, "traceparent"))
+                            .as(topic + ": " + record.value())
+                            .startsWith("00-" + traceId + "-")
+                            .doesNotContain(tillSpan)
+                            .matches(SAMPLED_TRACEPARENT));
+        });
+
+        // And each service logged the sale with its trace id: an operator greps one id across the three.
+        for (TillService.Name service : TillService.Name.values()) {
+            Path log = stack.options().workDir().resolve("logs").resolve(service.id() + "-service.log");
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(lines(log))
+                            .as(log.toString())
+                            .anySatisfy(
+                                    line -> assertThat(line).contains(traceId).contains(checkoutId)));
+        }
+    }
+
+    private static List<String> lines(Path log) throws IOException {
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.toList();
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.MDC;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -19,6 +20,7 @@ import till.platform.inbox.Inbox;
 import till.platform.kafka.InboundMessages;
 import till.platform.kafka.PollApplier;
 import till.platform.kafka.Topics;
+import till.platform.outbox.Outbox;
 
 /** A minimal service on the platform, for testing the outbox, the relay, the inbox and the error policy. */
 @SpringBootApplication
@@ -106,6 +108,56 @@ public class PlatformTestApplication {
                         if (payment.paymentId().startsWith("flaky-") && failedOnce.add(payment.paymentId())) {
                             throw new IllegalStateException("the database went away (simulated for one record)");
                         }
+                    });
+        }
+    }
+
+    /**
+     * Applies RecordPayment commands from {@code checkout.replies} a poll at a time, as every Till listener does,
+     * and causes one message per payment on {@code checkout.events}: for tests of the trace a message carries from
+     * the record that caused it. Each application is noted with the trace id the logs see and its transaction.
+     */
+    @Component
+    public static class TracedListener {
+
+        static final String LISTENER_ID = "traced";
+
+        /** One applied payment: the MDC's trace id while it was applied, and its transaction. */
+        public record Seen(
+                String paymentId,
+                @org.jspecify.annotations.Nullable String logTraceId,
+                long txid) {}
+
+        public final List<Seen> seen = new CopyOnWriteArrayList<>();
+        private final InboundMessages messages;
+        private final PollApplier poll;
+        private final Outbox outbox;
+        private final JdbcClient jdbc;
+
+        TracedListener(InboundMessages messages, PollApplier poll, Outbox outbox, JdbcClient jdbc) {
+            this.messages = messages;
+            this.poll = poll;
+            this.outbox = outbox;
+            this.jdbc = jdbc;
+        }
+
+        @KafkaListener(
+                id = LISTENER_ID,
+                topics = Topics.CHECKOUT_REPLIES,
+                groupId = "platform-test-traced",
+                batch = "true",
+                autoStartup = "false")
+        void on(List<ConsumerRecord<String, String>> records) {
+            poll.apply(
+                    records,
+                    event ->
+                            messages.dataOfSubject(event, RecordPayment.class, RecordPayment::customerId, "customerId"),
+                    (event, payment) -> {
+                        long txid = jdbc.sql("SELECT txid_current()")
+                                .query(Long.class)
+                                .single();
+                        seen.add(new Seen(payment.paymentId(), MDC.get("traceId"), txid));
+                        outbox.append(Topics.CHECKOUT_EVENTS, payment.customerId(), "till.test.PaymentSeen", payment);
                     });
         }
     }

@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.MDC;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
@@ -45,8 +44,6 @@ import till.platform.kafka.Topics;
  */
 @Component
 class InventoryCommandListener {
-
-    static final String MDC_CHECKOUT_ID = "checkoutId";
 
     /** A valid command, with its place in the poll. */
     private record Command(int index, ConsumerRecord<String, String> record, CloudEvent message, Object data) {}
@@ -158,26 +155,25 @@ class InventoryCommandListener {
                     continue;
                 }
                 Command command = group.get(next);
-                adoptContext(command);
-                Object savepoint = isolate ? transaction.createSavepoint() : null;
-                try {
-                    if (inbox.firstDelivery(command.message())) {
-                        current = dispatch(command.data(), current);
+                // Its own span and log context: its logs and replies carry its trace and its checkout.
+                try (InboundMessages.Applying applying = inbound.adopt(command.record(), command.message())) {
+                    Object savepoint = isolate ? transaction.createSavepoint() : null;
+                    try {
+                        if (inbox.firstDelivery(command.message())) {
+                            current = dispatch(command.data(), current);
+                        }
+                        release(transaction, savepoint);
+                    } catch (RuntimeException e) {
+                        if (savepoint == null) {
+                            throw e;
+                        }
+                        transaction.rollbackToSavepoint(savepoint);
+                        failed.add(new Failure(command.index(), e));
+                        if (!(e instanceof InvalidMessageException)) {
+                            // It will be retried: what follows it for this product must wait, to keep their order.
+                            break;
+                        }
                     }
-                    release(transaction, savepoint);
-                } catch (RuntimeException e) {
-                    if (savepoint == null) {
-                        throw e;
-                    }
-                    transaction.rollbackToSavepoint(savepoint);
-                    failed.add(new Failure(command.index(), e));
-                    if (!(e instanceof InvalidMessageException)) {
-                        // It will be retried: what follows it for this product must wait, to keep their order.
-                        break;
-                    }
-                } finally {
-                    MDC.remove(MDC_CHECKOUT_ID);
-                    inbound.done();
                 }
             }
             return failed;
@@ -202,19 +198,21 @@ class InventoryCommandListener {
                 run.stream().map(c -> ((ReserveStock) c.data()).checkoutId()).toList());
         Set<String> firstSeen =
                 inbox.firstDeliveries(run.stream().map(Command::message).toList());
-        for (Command command : run) {
-            adoptContext(command);
-            try {
+        for (int i = 0; i < run.size(); i++) {
+            Command command = run.get(i);
+            // Each reservation's reply is made in its own record's span, so it carries that record's trace.
+            try (InboundMessages.Applying applying = inbound.adopt(command.record(), command.message())) {
                 // remove: a message repeated within the run is applied once, like any redelivery.
                 if (firstSeen.remove(command.message().id())) {
                     reservationRun.reserve((ReserveStock) command.data());
                 }
-            } finally {
-                MDC.remove(MDC_CHECKOUT_ID);
-                inbound.done();
+                if (i == run.size() - 1) {
+                    // The run's one stock-level fact is made in the trace of its last reservation.
+                    return reservationRun.finish();
+                }
             }
         }
-        return reservationRun.finish();
+        throw new IllegalStateException("a run of reservations is never empty");
     }
 
     /** Applies one command to the product as it is now; returns the product as the command leaves it. */
@@ -227,21 +225,6 @@ class InventoryCommandListener {
             case AdjustStock command -> adjustments.apply(command, product);
             default -> throw new IllegalStateException("no handler for " + data.getClass());
         };
-    }
-
-    /** Logs and replies of this command carry its trace, its product and (when it has one) its checkout. */
-    private void adoptContext(Command command) {
-        inbound.adopt(command.record(), command.message());
-        String checkoutId = switch (command.data()) {
-            case ReserveStock c -> c.checkoutId();
-            case CommitStock c -> c.checkoutId();
-            case ReleaseStock c -> c.checkoutId();
-            case ReturnStock c -> c.checkoutId();
-            default -> null;
-        };
-        if (checkoutId != null) {
-            MDC.put(MDC_CHECKOUT_ID, checkoutId);
-        }
     }
 
     private static void release(TransactionStatus transaction, @Nullable Object savepoint) {

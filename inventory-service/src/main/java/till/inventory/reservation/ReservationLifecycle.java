@@ -176,6 +176,8 @@ public class ReservationLifecycle {
                         product, product.stock().commit(reservation.quantity()), "sold to " + checkoutId);
                 reservations.moveTo(reservation, Reservation.State.COMMITTED);
                 replyCommitted(reservation);
+                // One line per sold line, as the ledger logs each posting: a sale can be followed here by its id.
+                log.info("sold {} x {} to checkout {}", reservation.quantity(), product.productId(), checkoutId);
                 return Optional.of(after);
             }
             case COMMITTED -> replyCommitted(reservation);

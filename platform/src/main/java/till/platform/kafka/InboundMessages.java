@@ -2,7 +2,6 @@ package till.platform.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -10,39 +9,44 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 import till.contracts.InvalidMessageException;
 import till.platform.cloudevents.CloudEvent;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The first thing every listener does with a record: parse the CloudEvent, check that it is keyed by its
- * subject (per-key ordering is what serialises writes), and adopt its trace context for logs and replies.
+ * subject (per-key ordering is what serialises writes); then, while it is applied, its own span (in the trace of
+ * its {@code traceparent}) and log context, which the messages it causes and the logs it writes carry.
  */
 @Component
 public class InboundMessages {
 
     public static final String MDC_SUBJECT = "subject";
     public static final String MDC_MESSAGE_ID = "messageId";
+    /** The checkout a record's data names, so that one checkout's logs can be found in every service. */
+    public static final String MDC_CHECKOUT_ID = "checkoutId";
 
     /** Timer: from a record's timestamp (its producer's send) to the listener reading it, by topic. */
     public static final String RECORD_AGE = "till.kafka.record.age";
 
     private final JsonMapper mapper;
     private final MeterRegistry meters;
+    private final Tracing tracing;
     private final Map<String, Timer> recordAges = new ConcurrentHashMap<>();
 
-    InboundMessages(JsonMapper mapper, MeterRegistry meters) {
+    InboundMessages(JsonMapper mapper, MeterRegistry meters, Tracing tracing) {
         this.mapper = mapper;
         this.meters = meters;
+        this.tracing = tracing;
     }
 
+    /** Reads a record's CloudEvent, with its subject in the log context until {@link #done}. */
     public CloudEvent read(ConsumerRecord<String, String> record) {
         recordAge(record);
-        continueTrace(record);
         CloudEvent event = CloudEvent.parse(record.value(), mapper);
         logContext(event);
         if (!Objects.equals(record.key(), event.subject())) {
@@ -53,12 +57,38 @@ public class InboundMessages {
     }
 
     /**
-     * Adopts the trace and log context of a record {@link #read} earlier, for a listener that reads a whole poll
-     * first and applies it afterwards.
+     * Opens the span and log context of a record {@link #read} earlier, for as long as it is applied: a span named
+     * for its message type, a child of its {@code traceparent} (a new trace without one), current until the
+     * returned context is closed; and its subject, message id and checkout id (when its data names one) in the
+     * MDC. Close it in a try-with-resources, so that no span or MDC entry outlives the record, errors included.
      */
-    public void adopt(ConsumerRecord<String, String> record, CloudEvent event) {
-        continueTrace(record);
+    public Applying adopt(ConsumerRecord<String, String> record, CloudEvent event) {
+        Tracing.Opened span = tracing.consume(record, event.type());
         logContext(event);
+        JsonNode checkoutId = event.data().get(MDC_CHECKOUT_ID);
+        if (checkoutId != null && checkoutId.isString()) {
+            MDC.put(MDC_CHECKOUT_ID, checkoutId.asString());
+        }
+        return new Applying(span);
+    }
+
+    /** A record being applied: its span is current and its log context set until {@link #close}. */
+    public static final class Applying implements AutoCloseable {
+
+        private final Tracing.Opened span;
+
+        private Applying(Tracing.Opened span) {
+            this.span = span;
+        }
+
+        @Override
+        public void close() {
+            try {
+                clearLogContext();
+            } finally {
+                span.close();
+            }
+        }
     }
 
     /**
@@ -83,11 +113,6 @@ public class InboundMessages {
         }
     }
 
-    private static void continueTrace(ConsumerRecord<String, String> record) {
-        Header traceparent = record.headers().lastHeader(Tracing.TRACEPARENT);
-        Tracing.continueFrom(traceparent == null ? null : new String(traceparent.value(), StandardCharsets.UTF_8));
-    }
-
     private static void logContext(CloudEvent event) {
         MDC.put(MDC_SUBJECT, event.subject());
         MDC.put(MDC_MESSAGE_ID, event.id());
@@ -110,10 +135,14 @@ public class InboundMessages {
         return data;
     }
 
-    /** Clears the per-message log context; call in a finally block. */
+    /** Clears the log context {@link #read} set; call in a finally block. */
     public void done() {
+        clearLogContext();
+    }
+
+    private static void clearLogContext() {
         MDC.remove(MDC_SUBJECT);
         MDC.remove(MDC_MESSAGE_ID);
-        Tracing.clear();
+        MDC.remove(MDC_CHECKOUT_ID);
     }
 }

@@ -110,13 +110,10 @@ public class PollApplier {
         }
     }
 
-    /** Logs and replies of each command carry its own trace and subject. */
+    /** Each command is applied in its own span, in its record's trace: its logs and the messages it causes too. */
     private <T> void applyInContext(Bound<T> b, BiConsumer<CloudEvent, T> apply) {
-        inbound.adopt(b.record(), b.event());
-        try {
+        try (InboundMessages.Applying applying = inbound.adopt(b.record(), b.event())) {
             apply.accept(b.event(), b.command());
-        } finally {
-            inbound.done();
         }
     }
 }

@@ -1,56 +1,108 @@
 package till.platform.kafka;
 
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.MDC;
-import org.springframework.lang.Contract;
+import org.springframework.stereotype.Component;
 
 /**
- * W3C trace context carried as the {@code traceparent} header from a REST call through every message it causes,
- * and put into the log MDC ({@code traceId}) so an operator can follow one sale across the three services.
+ * What Micrometer Tracing does not do for Till's messages: the W3C {@code traceparent} header (SPEC) carries the
+ * trace from a REST call through the outbox to every consumer. A consumed record's span is opened here, a child of
+ * the record's {@code traceparent}; a message made while a span is current is stored with that span's context, so
+ * the relay publishes it in the same trace. Micrometer puts the current trace id into the log MDC
+ * ({@code traceId}).
  */
+@Component
 public final class Tracing {
 
     public static final String TRACEPARENT = "traceparent";
-    public static final String MDC_TRACE_ID = "traceId";
 
-    private static final Pattern VALID = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
-    private static final ThreadLocal<@Nullable String> CURRENT = new ThreadLocal<>();
+    private static final Propagator.Getter<Headers> HEADERS = (headers, name) -> {
+        Header header = headers.lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    };
 
-    private Tracing() {}
+    /**
+     * The running service's tracing, for {@code Outbox.Message}, a record made wherever a message is decided. The
+     * current span itself lives in OpenTelemetry's context, which is per thread and not per application context.
+     */
+    private static volatile @Nullable Tracing installed;
 
-    /** Adopts an incoming traceparent (or starts a new trace when it is absent or malformed). */
-    public static void continueFrom(@Nullable String traceparent) {
-        String adopted = isValid(traceparent) ? traceparent : newTraceparent(randomHex(16));
-        CURRENT.set(adopted);
-        MDC.put(MDC_TRACE_ID, adopted.substring(3, 35));
+    private final Tracer tracer;
+    private final Propagator propagator;
+
+    Tracing(Tracer tracer, Propagator propagator) {
+        this.tracer = tracer;
+        this.propagator = propagator;
+        installed = this;
     }
 
-    public static void clear() {
-        CURRENT.remove();
-        MDC.remove(MDC_TRACE_ID);
+    /**
+     * The {@code traceparent} of the current span, for a message made now; a new trace when no span is current.
+     * Null only when tracing is switched off (a no-op tracer propagates nothing).
+     */
+    public static @Nullable String traceparentOfCurrent() {
+        Tracing tracing = installed;
+        if (tracing == null) {
+            throw new IllegalStateException("no tracing: a service imports TillPlatform, which sets it up");
+        }
+        return tracing.traceparent();
     }
 
-    /** A traceparent for an outgoing message: the current trace with a new span id. */
-    public static String childOfCurrent() {
-        String current = CURRENT.get();
-        return newTraceparent(current != null ? current.substring(3, 35) : randomHex(16));
+    private @Nullable String traceparent() {
+        Span current = tracer.currentSpan();
+        if (current != null) {
+            return traceparent(current.context());
+        }
+        Span root = tracer.spanBuilder().setNoParent().name("outbox message").start();
+        try {
+            return traceparent(root.context());
+        } finally {
+            root.end();
+        }
     }
 
-    @Contract("null -> false")
-    static boolean isValid(@Nullable String traceparent) {
-        return traceparent != null && VALID.matcher(traceparent).matches();
+    private @Nullable String traceparent(TraceContext context) {
+        Map<String, String> carrier = new HashMap<>(4);
+        propagator.inject(context, carrier, (map, name, value) -> {
+            if (map != null) {
+                map.put(name, value);
+            }
+        });
+        return carrier.get(TRACEPARENT);
     }
 
-    private static String newTraceparent(String traceId) {
-        return "00-" + traceId + "-" + randomHex(8) + "-01";
+    /**
+     * Opens the span of one consumed record, named {@code name} (its message type), as the current span until the
+     * returned scope is closed: a child of the record's {@code traceparent}, or a new trace when it has none (or
+     * one that is not W3C). Never nested in another span: each record of a poll keeps its own trace.
+     */
+    Opened consume(ConsumerRecord<String, String> record, String name) {
+        Span.Builder builder = record.headers().lastHeader(TRACEPARENT) == null
+                ? tracer.spanBuilder().setNoParent()
+                : propagator.extract(record.headers(), HEADERS);
+        Span span = builder.kind(Span.Kind.CONSUMER).name(name).start();
+        return new Opened(span, tracer.withSpan(span));
     }
 
-    private static String randomHex(int bytes) {
-        byte[] random = new byte[bytes];
-        ThreadLocalRandom.current().nextBytes(random);
-        return HexFormat.of().formatHex(random);
+    /** A consumed record's span and its scope, closed together: the scope first, then the span. */
+    record Opened(Span span, Tracer.SpanInScope scope) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            try {
+                scope.close();
+            } finally {
+                span.end();
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -24,14 +25,20 @@ public class Outbox {
 
     /**
      * One message to append: a CloudEvent of {@code type} for {@code topic}, keyed (and with subject) {@code key}.
-     * {@code traceparent} is taken when the message is made, so a message collected for a later {@link #appendAll}
-     * keeps the trace of the command that caused it.
+     * {@code traceparent} (W3C) is the context of the span current when the message is made, so a message collected
+     * for a later {@link #appendAll} keeps the trace of the command that caused it; the relay publishes it as the
+     * record's header. It is null only where tracing is switched off.
      */
-    public record Message(String topic, String key, String type, Object data, String traceparent) {
+    public record Message(
+            String topic,
+            String key,
+            String type,
+            Object data,
+            @Nullable String traceparent) {
 
-        /** A message in the current trace. */
+        /** A message in the current span's trace (a new trace when no span is current). */
         public Message(String topic, String key, String type, Object data) {
-            this(topic, key, type, data, Tracing.childOfCurrent());
+            this(topic, key, type, data, Tracing.traceparentOfCurrent());
         }
     }
 
@@ -106,7 +113,9 @@ public class Outbox {
             keys[i] = message.key();
             types[i] = message.type();
             payloads[i] = mapper.writeValueAsString(event);
-            headers[i] = mapper.writeValueAsString(Map.of(Tracing.TRACEPARENT, message.traceparent()));
+            String traceparent = message.traceparent();
+            headers[i] =
+                    traceparent == null ? "{}" : mapper.writeValueAsString(Map.of(Tracing.TRACEPARENT, traceparent));
         }
         OutboxTransaction transaction = OutboxTransaction.of(relay);
         if (transaction.handsOverDirectly()) {
