@@ -152,6 +152,8 @@ public final class Stack implements AutoCloseable {
                 env.put(prefix + "_DB_PASSWORD", name.id());
                 env.put("TILL_TOPICS_PARTITIONS", String.valueOf(options.partitions()));
                 env.put("TILL_CHECKOUT_DEADLINE", options.checkoutDeadline().toMillis() + "ms");
+                // Loopback only: HTTP Basic passwords travel in the clear, never beyond this machine (docs/SPEC.md).
+                env.put("SERVER_ADDRESS", "127.0.0.1");
                 env.putAll(RestCredentials.environment(credentials));
                 env.putAll(options.serviceEnv());
                 String log = name.id() + "-service" + (instance == 1 ? "" : "-" + instance) + ".log";
