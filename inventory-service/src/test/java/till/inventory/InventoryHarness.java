@@ -86,11 +86,11 @@ public abstract class InventoryHarness {
 
     /** A request as the admin, who may do everything. */
     protected Response http(String method, String path, @Nullable Object body, String... headers) {
-        return http(TestCredentials.admin(), method, path, body, headers);
+        return httpAs(TestCredentials.admin(), method, path, body, headers);
     }
 
     /** A request as {@code caller}, or anonymous when it is null. */
-    protected Response http(
+    protected Response httpAs(
             TestCredentials.@Nullable Account caller,
             String method,
             String path,

@@ -19,10 +19,10 @@ class OnlyAdminsChangeProductsIT extends InventoryHarness {
         String productId = "guarded-" + UUID.randomUUID();
         String etag = createProduct(productId, 500, 10);
 
-        Response read = http(TestCredentials.cashier(), "GET", "/api/products/" + productId, null);
+        Response read = httpAs(TestCredentials.cashier(), "GET", "/api/products/" + productId, null);
         assertThat(read.status()).isEqualTo(200);
 
-        Response priceCut = http(
+        Response priceCut = httpAs(
                 TestCredentials.cashier(),
                 "PUT",
                 "/api/products/" + productId,
@@ -31,14 +31,14 @@ class OnlyAdminsChangeProductsIT extends InventoryHarness {
                 etag);
         assertForbidden(priceCut, "/api/products/" + productId);
 
-        Response moreStock = http(
+        Response moreStock = httpAs(
                 TestCredentials.cashier(),
                 "POST",
                 "/api/products/" + productId + "/adjustments",
                 Map.of("adjustmentId", UUID.randomUUID().toString(), "delta", 100, "reason", "found"));
         assertForbidden(moreStock, "/api/products/" + productId + "/adjustments");
 
-        assertForbidden(http(TestCredentials.cashier(), "GET", "/actuator/invariants", null), "/actuator/invariants");
+        assertForbidden(httpAs(TestCredentials.cashier(), "GET", "/actuator/invariants", null), "/actuator/invariants");
 
         Row after = row(productId);
         assertThat(after.onHand()).isEqualTo(10);
@@ -54,13 +54,13 @@ class OnlyAdminsChangeProductsIT extends InventoryHarness {
         String productId = "guarded-" + UUID.randomUUID();
         createProduct(productId, 500, 10);
 
-        assertUnauthorized(http(null, "GET", "/api/products/" + productId, null));
-        assertUnauthorized(http(
+        assertUnauthorized(httpAs(null, "GET", "/api/products/" + productId, null));
+        assertUnauthorized(httpAs(
                 null, "PUT", "/api/products/" + productId, Map.of("name", "Free", "priceMinor", 0, "onHand", 999)));
-        assertUnauthorized(http(TestCredentials.stranger(), "GET", "/api/products/" + productId, null));
+        assertUnauthorized(httpAs(TestCredentials.stranger(), "GET", "/api/products/" + productId, null));
         assertThat(row(productId).onHand()).isEqualTo(10);
 
-        assertThat(http(null, "GET", "/actuator/health", null).status()).isEqualTo(200);
+        assertThat(httpAs(null, "GET", "/actuator/health", null).status()).isEqualTo(200);
     }
 
     private static void assertForbidden(Response response, String path) {

@@ -1,6 +1,7 @@
 package till.checkout.web;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -37,6 +38,7 @@ import till.checkout.saga.CheckoutStatus;
 import till.checkout.saga.Checkouts;
 import till.checkout.timeline.Timeline;
 import till.platform.web.InvalidRequestException;
+import till.platform.web.Limits;
 import till.platform.web.ProblemDetails;
 
 /**
@@ -50,15 +52,16 @@ import till.platform.web.ProblemDetails;
 @RequestMapping("/api/checkouts")
 class CheckoutController {
 
-    static final int MAX_LINES = 100;
+    static final int MAX_LINES = Limits.MAX_LINES;
     static final String PREFER = "Prefer";
     static final String PREFERENCE_APPLIED = "Preference-Applied";
 
     record LineRequest(
-            @NotBlank String productId, @NotNull @Positive Integer quantity) {}
+            @NotBlank @Size(max = 200) String productId,
+            @NotNull @Positive @Max(Limits.MAX_QUANTITY) Integer quantity) {}
 
     record CheckoutRequest(
-            @NotBlank String customerId,
+            @NotBlank @Size(max = 200) String customerId,
             @NotEmpty @Size(max = MAX_LINES) List<@Valid @NotNull LineRequest> lines) {}
 
     record LineView(

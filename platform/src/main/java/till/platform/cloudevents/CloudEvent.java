@@ -26,6 +26,12 @@ public record CloudEvent(
 
     public static final String SPEC_VERSION = "1.0";
 
+    /**
+     * The largest value a listener parses (docs/SPEC.md, Limits): Till's own messages are well under a kilobyte, and
+     * a larger one from a hostile or broken writer goes to the dead-letter topic before it costs any parsing.
+     */
+    public static final int MAX_CHARACTERS = 64 * 1024;
+
     public static CloudEvent create(String type, String source, String subject, JsonNode data) {
         return new CloudEvent(
                 SPEC_VERSION,
@@ -42,6 +48,10 @@ public record CloudEvent(
     public static CloudEvent parse(@Nullable String json, JsonMapper mapper) {
         if (json == null || json.isBlank()) {
             throw new InvalidMessageException("empty message value");
+        }
+        if (json.length() > MAX_CHARACTERS) {
+            throw new InvalidMessageException(
+                    "value is " + json.length() + " characters, more than the " + MAX_CHARACTERS + " allowed");
         }
         JsonNode root;
         try {

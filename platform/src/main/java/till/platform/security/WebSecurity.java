@@ -5,6 +5,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -13,6 +14,8 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import till.platform.web.ProblemDetails;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -50,6 +53,13 @@ public class WebSecurity {
                 .csrf(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
                 .build();
+    }
+
+    /** A path the firewall refuses (an encoded slash, say) is the client's error: 400 problem+json. */
+    @Bean
+    RequestRejectedHandler tillRejectedRequests(JsonMapper json) {
+        return (request, response, rejected) ->
+                ProblemDetails.write(request, response, HttpStatus.BAD_REQUEST, rejected.getMessage(), json);
     }
 
     @Bean
