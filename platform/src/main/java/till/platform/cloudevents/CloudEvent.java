@@ -83,7 +83,7 @@ public record CloudEvent(
                 requiredText(root, "source"),
                 requiredText(root, "subject"),
                 time,
-                root.hasNonNull("datacontenttype") ? root.get("datacontenttype").asString() : "application/json",
+                root.hasNonNull("datacontenttype") ? requiredText(root, "datacontenttype") : "application/json",
                 data);
     }
 
@@ -104,6 +104,10 @@ public record CloudEvent(
         JsonNode node = root.get(field);
         if (node == null || !node.isString() || node.asString().isBlank()) {
             throw new InvalidMessageException("field '" + field + "' is missing or blank");
+        }
+        if (node.asString().indexOf('\u0000') >= 0) {
+            // PostgreSQL cannot store it (the inbox keeps the id): refused here, with the reason.
+            throw new InvalidMessageException("field '" + field + "' contains the NUL character (U+0000)");
         }
         return node.asString();
     }
