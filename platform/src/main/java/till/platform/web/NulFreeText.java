@@ -17,7 +17,7 @@ import tools.jackson.databind.module.SimpleModule;
 public class NulFreeText {
 
     @Bean
-    JacksonModule nulFreeText() {
+    JacksonModule nulFreeTextModule() {
         return new SimpleModule("till-nul-free-text").addDeserializer(String.class, new Strings());
     }
 
