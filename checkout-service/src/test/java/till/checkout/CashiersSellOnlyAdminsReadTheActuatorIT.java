@@ -69,7 +69,7 @@ class CashiersSellOnlyAdminsReadTheActuatorIT extends CheckoutHarness {
         assertThat(get(TestCredentials.admin(), "/actuator/invariants", Map.of())
                         .status())
                 .isEqualTo(200);
-        assertThat(get(TestCredentials.admin(), "/actuator/prometheus", Map.of())
+        assertThat(get(TestCredentials.admin(), "/actuator/metrics", Map.of())
                         .status())
                 .isEqualTo(200);
         assertThat(get(null, "/actuator/health", Map.of()).status()).isEqualTo(200);
