@@ -1,21 +1,25 @@
 package till.checkout.idempotency;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import till.platform.web.InvalidRequestException;
+import till.platform.web.Limits;
 
 /** What a till's sale and refund requests have in common: an {@code Idempotency-Key} and lines of products. */
 public final class TillRequests {
 
-    public static final int MAX_LINES = 100;
+    public static final int MAX_LINES = Limits.MAX_LINES;
 
     public record LineRequest(
-            @NotBlank String productId, @NotNull @Positive Integer quantity) {}
+            @NotBlank @Size(max = 200) String productId,
+            @NotNull @Positive @Max(Limits.MAX_QUANTITY) Integer quantity) {}
 
     private TillRequests() {}
 

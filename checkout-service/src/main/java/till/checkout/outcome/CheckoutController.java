@@ -52,7 +52,7 @@ class CheckoutController {
     static final String PREFERENCE_APPLIED = "Preference-Applied";
 
     record CheckoutRequest(
-            @NotBlank String customerId,
+            @NotBlank @Size(max = 200) String customerId,
             @NotEmpty @Size(max = TillRequests.MAX_LINES) List<@Valid @NotNull LineRequest> lines) {}
 
     record LineView(

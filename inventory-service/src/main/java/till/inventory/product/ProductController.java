@@ -1,6 +1,8 @@
 package till.inventory.product;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -22,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import till.platform.web.InvalidRequestException;
+import till.platform.web.Limits;
 import till.platform.web.ProblemDetails;
 
 /** The catalogue and stock over REST, per the SPEC. Every write goes through {@link ProductLocks}. */
@@ -31,12 +34,18 @@ class ProductController {
 
     record ProductForm(
             @NotBlank @Size(max = 200) String name,
-            @NotNull @PositiveOrZero Long priceMinor,
-            @NotNull @PositiveOrZero Long onHand) {}
+
+            @NotNull @PositiveOrZero @Max(Limits.MAX_AMOUNT_MINOR)
+            Long priceMinor,
+
+            @NotNull @PositiveOrZero @Max(Limits.MAX_STOCK) Long onHand) {}
 
     record AdjustmentRequest(
             @NotBlank @Size(max = 200) String adjustmentId,
-            @NotNull Long delta,
+
+            @NotNull @Min(-Limits.MAX_STOCK) @Max(Limits.MAX_STOCK)
+            Long delta,
+
             @NotBlank @Size(max = 200) String reason) {}
 
     record ProductView(
