@@ -69,8 +69,7 @@ class CashiersSellOnlyAdminsReadTheActuatorIT extends CheckoutHarness {
         assertThat(get(TestCredentials.admin(), "/actuator/invariants", Map.of())
                         .status())
                 .isEqualTo(200);
-        assertThat(get(TestCredentials.admin(), "/actuator/metrics", Map.of())
-                        .status())
+        assertThat(get(TestCredentials.admin(), "/actuator/metrics", Map.of()).status())
                 .isEqualTo(200);
         assertThat(get(null, "/actuator/health", Map.of()).status()).isEqualTo(200);
         assertThat(get(null, "/actuator/health/liveness", Map.of()).status()).isEqualTo(200);

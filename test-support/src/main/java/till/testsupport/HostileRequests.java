@@ -7,48 +7,46 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Thousands of random and mutated requests at a running service's REST endpoints, each answered, as the SPEC
- * promises, with a status below 500 and, when refused, problem+json: a hostile till can make a service say no but
- * never fail. Each endpoint is given by a valid request; jqwik's arbitraries change its path, headers and body
- * (fields replaced by any JSON value, removed, added, the text cut or garbled, random text). The requests are drawn
- * outside a jqwik property because the service belongs to Spring's JUnit extension; a failure names the request.
+ * promises, with a status below 500 and, when refused, problem+json; a 400 for a body that is JSON but has a bad
+ * field names the field. A hostile till can make a service say no but never fail. Each endpoint is given by a
+ * valid request; each case changes one of its path id, its headers or its body ({@link HostileJson#mutated}).
+ * {@link HostileCases} seeds the cases and names the seed of a failure.
  */
 public final class HostileRequests {
 
     /**
-     * A valid request of an endpoint: {@code {id}} in the path is replaced by random ids, and each of its headers is
-     * sent with random values or left out.
+     * A valid request of an endpoint: {@code {id}} in the path is replaced by a random UUID or hostile text, and each
+     * of its headers is sent with hostile values or left out.
      */
     public record Endpoint(
             String method, String path, @Nullable String body, Map<String, String> headers) {}
 
-    /** One request sent and what came back. */
+    /** One request sent, what was changed, and what came back. */
     public record Exchange(
             String method,
             String path,
             @Nullable String body,
             Map<String, String> headers,
+            String how,
+            boolean field,
             int status,
             String contentType,
             String answer) {
 
         @Override
         public String toString() {
-            return method + " " + path + " " + headers + " " + abbreviated(body) + " -> " + status + " " + contentType
-                    + " " + abbreviated(answer);
+            return how + ": " + method + " " + path + " " + headers + " " + abbreviated(body) + " -> " + status + " "
+                    + contentType + " " + abbreviated(answer);
         }
     }
 
@@ -67,27 +65,57 @@ public final class HostileRequests {
     }
 
     /**
-     * Sends {@code count} hostile variants of each endpoint, one at a time, and returns every exchange that broke the
-     * promise (empty when none did).
+     * Sends up to {@code count} hostile requests, spread over the endpoints, one at a time and within {@code bound},
+     * and fails with every request that broke the promise and the seed that replays them.
      */
-    public List<Exchange> broken(List<Endpoint> endpoints, int count) {
-        List<Exchange> broken = new ArrayList<>();
-        for (Endpoint endpoint : endpoints) {
-            variants(endpoint).sampleStream().limit(count).forEach(request -> {
-                Exchange exchange = send(request);
-                if (exchange.status() >= 500
-                        || (exchange.status() >= 400
-                                && !exchange.contentType().startsWith("application/problem+json"))) {
-                    broken.add(exchange);
-                }
+    public void neverFail(List<Endpoint> endpoints, int count, Duration bound) {
+        try {
+            HostileCases.run("hostile requests to " + baseUrl, count, bound, (hostile, number) -> {
+                Request request = variant(endpoints.get(number % endpoints.size()), hostile);
+                return broken(send(request));
             });
+        } finally {
+            http.close();
         }
-        http.close();
-        return broken;
+    }
+
+    private static @Nullable String broken(Exchange exchange) {
+        if (exchange.status() >= 500) {
+            return "a server error, " + exchange;
+        }
+        if (exchange.status() < 400) {
+            return null;
+        }
+        if (!exchange.contentType().startsWith("application/problem+json")) {
+            return "a refusal that is not problem+json, " + exchange;
+        }
+        JsonNode problem = JSON.readTree(exchange.answer());
+        if (exchange.status() == 400 && exchange.field() && !namesAField(problem)) {
+            return "a 400 for a bad field that names no field, " + exchange;
+        }
+        return null;
+    }
+
+    private static boolean namesAField(JsonNode problem) {
+        JsonNode errors = problem.path("errors");
+        if (!errors.isArray() || errors.isEmpty()) {
+            return false;
+        }
+        for (JsonNode error : errors) {
+            if (error.path("field").asString("").isBlank()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private record Request(
-            String method, String path, @Nullable String body, Map<String, String> headers) {}
+            String method,
+            String path,
+            @Nullable String body,
+            Map<String, String> headers,
+            String how,
+            boolean field) {}
 
     private Exchange send(Request request) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + request.path()))
@@ -107,6 +135,8 @@ public final class HostileRequests {
                     request.path(),
                     request.body(),
                     request.headers(),
+                    request.how(),
+                    request.field(),
                     response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(""),
                     response.body());
@@ -115,150 +145,59 @@ public final class HostileRequests {
         }
     }
 
-    private static Arbitrary<Request> variants(Endpoint endpoint) {
-        return Combinators.combine(paths(endpoint.path()), headers(endpoint.headers()), bodies(endpoint.body()))
-                .as((path, headers, body) -> new Request(endpoint.method(), path, body, headers));
-    }
+    private static final List<String> ODD_IDS =
+            List.of("00000000-0000-0000-0000-000000000000", "not-a-uuid", "..", "%", "%00", " ", "\u0000");
 
-    private static Arbitrary<String> paths(String template) {
-        Arbitrary<String> ids = Arbitraries.oneOf(
-                Arbitraries.strings()
-                        .alpha()
-                        .numeric()
-                        .withChars("-_.")
-                        .ofMinLength(1)
-                        .ofMaxLength(40)
-                        .map(id -> "fuzz-" + id),
-                Arbitraries.strings().all().ofMinLength(1).ofMaxLength(300),
-                Arbitraries.of("00000000-0000-0000-0000-000000000000", "not-a-uuid", "..", "%", "%00", " "));
-        return ids.map(id -> template.replace("{id}", URLEncoder.encode(id, StandardCharsets.UTF_8)));
-    }
+    private static final List<String> ODD_HEADER_VALUES = List.of(
+            "",
+            "wait=",
+            "wait=-1",
+            "wait=99999999999999999999",
+            "wait=1.5",
+            "W/\"x\"",
+            "*",
+            "\"1\"",
+            "\"-9999999999999999999999\"");
 
-    private static Arbitrary<Map<String, String>> headers(Map<String, String> valid) {
-        Arbitrary<String> values = Arbitraries.oneOf(
-                Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(300),
-                Arbitraries.of(
-                        "",
-                        "wait=",
-                        "wait=-1",
-                        "wait=99999999999999999999",
-                        "wait=1.5",
-                        "W/\"x\"",
-                        "*",
-                        "\"1\"",
-                        "\"-9999999999999999999999\""));
-        List<Arbitrary<Map<String, String>>> choices = new ArrayList<>();
-        choices.add(Arbitraries.just(valid));
-        for (String name : valid.keySet()) {
-            choices.add(values.map(value -> with(valid, name, value)));
-            choices.add(Arbitraries.just(without(valid, name)));
+    /** {@code endpoint}'s valid request with one thing changed: the path id, a header, or the body. */
+    private static Request variant(Endpoint endpoint, HostileJson hostile) {
+        String validId =
+                new UUID(hostile.between(0, Integer.MAX_VALUE), hostile.between(0, Integer.MAX_VALUE)).toString();
+        String path = endpoint.path().replace("{id}", validId);
+        Map<String, String> headers = endpoint.headers();
+        String body = endpoint.body();
+        List<String> headerNames = List.copyOf(headers.keySet());
+        int what = hostile.between(0, 9);
+        if (what == 0 && endpoint.path().contains("{id}")) {
+            String id = hostile.chance(0.3) ? hostile.pick(ODD_IDS) : hostile.text(300);
+            return new Request(
+                    endpoint.method(),
+                    endpoint.path().replace("{id}", URLEncoder.encode(id, StandardCharsets.UTF_8)),
+                    body,
+                    headers,
+                    "path id",
+                    false);
         }
-        return Arbitraries.oneOf(choices);
-    }
-
-    private static Arbitrary<@Nullable String> bodies(@Nullable String valid) {
-        if (valid == null) {
-            return Arbitraries.<@Nullable String>just(null);
-        }
-        JsonNode template = JSON.readTree(valid);
-        List<String> fields = fieldPaths(template, "");
-        Arbitrary<String> field = Arbitraries.of(fields);
-        return Arbitraries.oneOf(
-                Arbitraries.just(valid),
-                Combinators.combine(field, jsonValues()).as((path, value) -> replaced(template, path, value)),
-                field.map(path -> replaced(template, path, null)),
-                Combinators.combine(Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(20), jsonValues())
-                        .as((name, value) -> {
-                            ObjectNode copy = (ObjectNode) template.deepCopy();
-                            copy.set(name, value);
-                            return JSON.writeValueAsString(copy);
-                        }),
-                Arbitraries.doubles().between(0, 1).map(cut -> valid.substring(0, (int) (valid.length() * cut))),
-                Combinators.combine(Arbitraries.doubles().between(0, 1), Arbitraries.chars())
-                        .as((at, c) -> {
-                            StringBuilder garbled = new StringBuilder(valid);
-                            garbled.setCharAt((int) (at * (valid.length() - 1)), c);
-                            return garbled.toString();
-                        }),
-                Arbitraries.strings().all().ofMaxLength(500),
-                Arbitraries.integers().between(1, 3000).map(depth -> "[".repeat(depth) + "]".repeat(depth)),
-                Arbitraries.of("", "null", "[]", "{}", "1", "\"x\"", "true"));
-    }
-
-    /** Every field's path in {@code node}: {@code name}, {@code lines[0].quantity}. */
-    private static List<String> fieldPaths(JsonNode node, String prefix) {
-        List<String> paths = new ArrayList<>();
-        if (node.isObject()) {
-            node.propertyNames().forEach(name -> {
-                String path = prefix.isEmpty() ? name : prefix + "." + name;
-                paths.add(path);
-                paths.addAll(fieldPaths(node.get(name), path));
-            });
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                String path = prefix + "[" + i + "]";
-                paths.add(path);
-                paths.addAll(fieldPaths(node.get(i), path));
+        if (what == 1 && !headerNames.isEmpty()) {
+            String name = hostile.pick(headerNames);
+            if (hostile.chance(0.3)) {
+                return new Request(endpoint.method(), path, body, without(headers, name), "no " + name, false);
             }
+            String value = hostile.chance(0.5) ? hostile.pick(ODD_HEADER_VALUES) : printable(hostile.text(300));
+            return new Request(endpoint.method(), path, body, with(headers, name, value), name + " changed", false);
         }
-        return paths;
+        if (body != null && what > 1) {
+            HostileJson.Mutant mutant = hostile.mutated(body);
+            return new Request(endpoint.method(), path, mutant.text(), headers, mutant.how(), mutant.field() != null);
+        }
+        return new Request(endpoint.method(), path, body, headers, "unchanged", false);
     }
 
-    /** {@code template} with the field at {@code path} set to {@code value}, or removed when it is null. */
-    private static String replaced(JsonNode template, String path, @Nullable JsonNode value) {
-        JsonNode copy = template.deepCopy();
-        int split = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
-        JsonNode parent = split <= 0 ? copy : at(copy, path.substring(0, split));
-        String last = path.substring(split + 1);
-        if (parent instanceof ObjectNode object) {
-            if (value == null) {
-                object.remove(last);
-            } else {
-                object.set(last, value);
-            }
-        } else if (parent instanceof tools.jackson.databind.node.ArrayNode array) {
-            int index = Integer.parseInt(last.replace("]", ""));
-            if (value == null) {
-                array.remove(index);
-            } else {
-                array.set(index, value);
-            }
-        }
-        return JSON.writeValueAsString(copy);
-    }
-
-    private static JsonNode at(JsonNode root, String path) {
-        JsonNode node = root;
-        for (String step : path.replace("[", ".").replace("]", "").split("\\.")) {
-            node = step.chars().allMatch(Character::isDigit) ? node.get(Integer.parseInt(step)) : node.get(step);
-        }
-        return node;
-    }
-
-    /** Any JSON value a hostile till might send for a field. */
-    private static Arbitrary<JsonNode> jsonValues() {
-        var nodes = JSON.getNodeFactory();
-        return Arbitraries.oneOf(
-                Arbitraries.strings().all().ofMaxLength(300).map(nodes::stringNode),
-                Arbitraries.of("", " ", "\u0000", "-1", "1e400").map(nodes::stringNode),
-                Arbitraries.longs().map(nodes::numberNode),
-                Arbitraries.of(0L, -1L, 1L, Long.MAX_VALUE, Long.MIN_VALUE, (long) Integer.MAX_VALUE + 1)
-                        .map(nodes::numberNode),
-                Arbitraries.doubles().map(nodes::numberNode),
-                Arbitraries.bigIntegers()
-                        .between(java.math.BigInteger.TEN.pow(40).negate(), java.math.BigInteger.TEN.pow(40))
-                        .map(nodes::numberNode),
-                Arbitraries.of(true, false).map(nodes::booleanNode),
-                Arbitraries.just(nodes.nullNode()),
-                Arbitraries.just(nodes.arrayNode()),
-                Arbitraries.integers().between(0, 200).map(n -> {
-                    var many = nodes.arrayNode();
-                    for (int i = 0; i < n; i++) {
-                        many.add(nodes.objectNode().put("productId", "p").put("quantity", 1));
-                    }
-                    return many;
-                }),
-                Arbitraries.just(nodes.objectNode()));
+    /** An HTTP header value cannot hold controls or non-ASCII: those are sent as {@code ?}. */
+    private static String printable(String text) {
+        StringBuilder value = new StringBuilder(text.length());
+        text.chars().forEach(c -> value.append(c >= ' ' && c <= '~' ? (char) c : '?'));
+        return value.toString().strip();
     }
 
     private static Map<String, String> with(Map<String, String> headers, String name, String value) {

@@ -9,6 +9,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
 import till.platform.web.InvalidRequestException;
 import till.platform.web.Limits;
 
@@ -22,6 +25,11 @@ public final class TillRequests {
             @NotNull @Positive @Max(Limits.MAX_QUANTITY) Integer quantity) {}
 
     private TillRequests() {}
+
+    /** 404 problem+json (docs/SPEC.md, Limits), thrown so that a held request ({@code Prefer: wait}) answers alike. */
+    public static ResponseStatusException noSuchCheckout(UUID checkoutId) {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, "no checkout " + checkoutId);
+    }
 
     /** Refuses (400) a key that is blank or longer than 200 characters. */
     public static void checkKey(String idempotencyKey) {

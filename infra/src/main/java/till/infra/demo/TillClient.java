@@ -5,9 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import till.platform.security.Credentials;
 import tools.jackson.databind.JsonNode;
@@ -34,9 +32,7 @@ public final class TillClient implements AutoCloseable {
 
     /** {@code timeout}: how long a request may go unanswered (plus any {@code Prefer: wait}) before it fails. */
     public TillClient(Credentials.Account caller, Duration timeout) {
-        this.authorization = "Basic "
-                + Base64.getEncoder()
-                        .encodeToString((caller.user() + ":" + caller.password()).getBytes(StandardCharsets.UTF_8));
+        this.authorization = caller.authorization();
         this.timeout = timeout;
     }
 

@@ -75,6 +75,11 @@ class DockerComposeAgreesTest {
                     .containsEntry(prefix + "_JDBC_URL", "jdbc:postgresql://postgres:5432/" + name.id())
                     .containsEntry(prefix + "_DB_USER", name.id())
                     .containsEntry(prefix + "_DB_PASSWORD", name.id());
+            // The REST identities (docs/SPEC.md, Security): from the shell that runs compose, never in the file.
+            for (String variable :
+                    List.of("TILL_ADMIN_USER", "TILL_ADMIN_PASSWORD", "TILL_CASHIER_USER", "TILL_CASHIER_PASSWORD")) {
+                assertThat(env.get(variable)).as("%s's %s", name.id(), variable).startsWith("${" + variable + ":?");
+            }
             String platform =
                     Files.readString(ROOT.resolve("platform/src/main/resources/till/platform/defaults.properties"));
             for (String variable : env.keySet()) {

@@ -1,5 +1,7 @@
 package till.platform.security;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -15,7 +17,15 @@ public record Credentials(Account admin, Account cashier) {
     /** Passwords are checked with a fast hash ({@link Sha256Passwords}), which is sound only for long ones. */
     public static final int MIN_PASSWORD_LENGTH = 16;
 
-    public record Account(@Nullable String user, @Nullable String password) {}
+    /** The components are null only as bound from a missing variable, which the constructor refuses. */
+    public record Account(String user, String password) {
+
+        /** The {@code Authorization} header's value that a client sends for this account (HTTP Basic). */
+        public String authorization() {
+            return "Basic "
+                    + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        }
+    }
 
     public Credentials(@Nullable Account admin, @Nullable Account cashier) {
         this.admin = checked(admin, "ADMIN");
@@ -27,8 +37,8 @@ public record Credentials(Account admin, Account cashier) {
     }
 
     private static Account checked(@Nullable Account account, String role) {
-        String user = account == null ? null : account.user();
-        String password = account == null ? null : account.password();
+        @Nullable String user = account == null ? null : account.user();
+        @Nullable String password = account == null ? null : account.password();
         if (user == null || user.isBlank()) {
             throw new IllegalArgumentException("TILL_" + role + "_USER is not set: every Till service needs "
                     + "TILL_ADMIN_USER, TILL_ADMIN_PASSWORD, TILL_CASHIER_USER and TILL_CASHIER_PASSWORD "

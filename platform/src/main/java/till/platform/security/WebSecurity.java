@@ -58,8 +58,8 @@ public class WebSecurity {
     /** A path the firewall refuses (an encoded slash, say) is the client's error: 400 problem+json. */
     @Bean
     RequestRejectedHandler tillRejectedRequests(JsonMapper json) {
-        return (request, response, rejected) ->
-                ProblemDetails.write(request, response, HttpStatus.BAD_REQUEST, rejected.getMessage(), json);
+        return (request, response, rejected) -> ProblemDetails.write(
+                request, response, HttpStatus.BAD_REQUEST, String.valueOf(rejected.getMessage()), json);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -54,7 +55,7 @@ class RequestSizeLimit extends OncePerRequestFilter {
     private static final class Limited extends HttpServletRequestWrapper {
 
         private final long maxBytes;
-        private ServletInputStream limited;
+        private @Nullable ServletInputStream limited;
 
         Limited(HttpServletRequest request, long maxBytes) {
             super(request);
@@ -63,9 +64,10 @@ class RequestSizeLimit extends OncePerRequestFilter {
 
         @Override
         public ServletInputStream getInputStream() throws IOException {
-            if (limited == null) {
+            ServletInputStream stream = limited;
+            if (stream == null) {
                 ServletInputStream in = super.getInputStream();
-                limited = new ServletInputStream() {
+                stream = new ServletInputStream() {
                     private long read;
 
                     @Override
@@ -108,8 +110,9 @@ class RequestSizeLimit extends OncePerRequestFilter {
                         in.setReadListener(listener);
                     }
                 };
+                limited = stream;
             }
-            return limited;
+            return stream;
         }
     }
 }
