@@ -94,7 +94,11 @@ public final class HostileJson {
     }
 
     public int between(int least, int most) {
-        return random.nextInt(least, most + 1);
+        return (int) random.nextLong(least, (long) most + 1);
+    }
+
+    public long anyLong() {
+        return random.nextLong();
     }
 
     public boolean chance(double probability) {

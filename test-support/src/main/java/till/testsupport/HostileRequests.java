@@ -161,8 +161,7 @@ public final class HostileRequests {
 
     /** {@code endpoint}'s valid request with one thing changed: the path id, a header, or the body. */
     private static Request variant(Endpoint endpoint, HostileJson hostile) {
-        String validId =
-                new UUID(hostile.between(0, Integer.MAX_VALUE), hostile.between(0, Integer.MAX_VALUE)).toString();
+        String validId = new UUID(hostile.anyLong(), hostile.anyLong()).toString();
         String path = endpoint.path().replace("{id}", validId);
         Map<String, String> headers = endpoint.headers();
         String body = endpoint.body();

@@ -107,6 +107,26 @@ class DockerComposeAgreesTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void prometheusScrapesEveryServiceAsTheAdminFromTheFilesComposeWrites() throws IOException {
+        Map<String, Object> prometheus = services().get("prometheus");
+        String entrypoint = String.join(" ", (List<String>) prometheus.get("entrypoint"));
+        assertThat(env(prometheus)).containsKeys("TILL_ADMIN_USER", "TILL_ADMIN_PASSWORD");
+        try (InputStream in = Files.newInputStream(ROOT.resolve("infra/observability/prometheus.yml"))) {
+            Map<String, Object> config = new Yaml().load(in);
+            List<Map<String, Object>> jobs = (List<Map<String, Object>>) config.get("scrape_configs");
+            assertThat(jobs).hasSize(TillService.Name.values().length);
+            for (Map<String, Object> job : jobs) {
+                Map<String, String> auth = (Map<String, String>) job.get("basic_auth");
+                assertThat(auth).as("%s's basic_auth", job.get("job_name")).isNotNull();
+                assertThat(entrypoint)
+                        .contains("\"$$TILL_ADMIN_USER\" > " + auth.get("username_file"))
+                        .contains("\"$$TILL_ADMIN_PASSWORD\" > " + auth.get("password_file"));
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void theContractsTopicsAreTheOnesTheServicesDeclare() throws IOException {
         try (InputStream in = MessageTypes.class.getResourceAsStream("/asyncapi.yaml")) {
             Map<String, Object> asyncapi = new Yaml().load(in);
