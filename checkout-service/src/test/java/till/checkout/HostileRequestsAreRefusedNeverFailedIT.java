@@ -27,6 +27,6 @@ class HostileRequestsAreRefusedNeverFailedIT extends CheckoutHarness {
                 new Endpoint("GET", "/api/checkouts/{id}/timeline", null, Map.of()));
 
         new HostileRequests("http://127.0.0.1:" + port, TestCredentials.cashier())
-                .neverFail(endpoints, 3000, Duration.ofSeconds(90));
+                .neverFail(endpoints, 2000, Duration.ofSeconds(60));
     }
 }

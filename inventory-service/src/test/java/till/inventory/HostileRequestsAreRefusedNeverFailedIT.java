@@ -35,6 +35,6 @@ class HostileRequestsAreRefusedNeverFailedIT extends InventoryHarness {
                         Map.of()));
 
         new HostileRequests("http://127.0.0.1:" + port, TestCredentials.admin())
-                .neverFail(endpoints, 3000, Duration.ofSeconds(90));
+                .neverFail(endpoints, 2000, Duration.ofSeconds(60));
     }
 }

@@ -45,7 +45,7 @@ class HostileRequestsAreRefusedNeverFailedIT extends LedgerIntegrationTest {
                         Map.of()));
 
         new HostileRequests("http://127.0.0.1:" + port, TestCredentials.admin())
-                .neverFail(endpoints, 3000, Duration.ofSeconds(90));
+                .neverFail(endpoints, 2000, Duration.ofSeconds(60));
     }
 
     @Test
