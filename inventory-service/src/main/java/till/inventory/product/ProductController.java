@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 import till.platform.web.InvalidRequestException;
 import till.platform.web.Limits;
 import till.platform.web.ProblemDetails;
@@ -91,8 +92,13 @@ class ProductController {
             @Valid @RequestBody ProductForm form) {
         ProductEdits.Edit edit = edits.put(productId, ifMatch, form.name(), form.priceMinor(), form.onHand());
         Product product = edit.product();
-        ResponseEntity.BodyBuilder response =
-                edit.created() ? ResponseEntity.created(URI.create("/api/products/" + productId)) : ResponseEntity.ok();
+        // Encoded: an id may hold any character, and one that is not legal in a URI must not fail the answer.
+        URI location = UriComponentsBuilder.fromPath("/api/products")
+                .pathSegment(productId)
+                .build()
+                .encode()
+                .toUri();
+        ResponseEntity.BodyBuilder response = edit.created() ? ResponseEntity.created(location) : ResponseEntity.ok();
         return response.eTag(product.etag()).body(ProductView.of(product));
     }
 
