@@ -4,18 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import till.infra.demo.TillClient;
 import till.infra.stack.ChildProcess;
+import till.infra.stack.ServiceJar;
 import till.infra.stack.TillService;
 
 /**
@@ -27,10 +25,12 @@ final class SyncCheckoutProcess implements AutoCloseable {
     private static final String DATABASE = "synccheckout";
 
     private final ChildProcess process;
+    private final boolean training;
     private final String url;
 
-    private SyncCheckoutProcess(ChildProcess process, String url) {
+    private SyncCheckoutProcess(ChildProcess process, boolean training, String url) {
         this.process = process;
+        this.training = training;
         this.url = url;
     }
 
@@ -42,11 +42,12 @@ final class SyncCheckoutProcess implements AutoCloseable {
     static SyncCheckoutProcess start(Path root, String server, Path log, TillClient http) {
         createDatabase(server + "postgres");
         int port = freePort();
+        ServiceJar.Launch launch = ServiceJar.of(root, "sync-checkout").launch();
         ChildProcess process = ChildProcess.startJava(
                 "sync-checkout",
-                // As Till's services run: the comparison is between designs, not heap sizes.
+                // As Till's services run, from the same kind of launch: the comparison is between designs.
                 TillService.JVM_FLAGS,
-                List.of("-jar", executableJar(root).toString()),
+                launch.args(),
                 Map.of(
                         "SYNC_CHECKOUT_PORT",
                         String.valueOf(port),
@@ -57,7 +58,8 @@ final class SyncCheckoutProcess implements AutoCloseable {
                         "SYNC_CHECKOUT_DB_PASSWORD",
                         DATABASE),
                 log);
-        SyncCheckoutProcess service = new SyncCheckoutProcess(process, "http://127.0.0.1:" + port);
+        process.onExit().thenAccept(exited -> launch.exited().accept(exited.exitValue()));
+        SyncCheckoutProcess service = new SyncCheckoutProcess(process, launch.training(), "http://127.0.0.1:" + port);
         try {
             process.awaitReady(() -> service.healthy(http), Duration.ofMinutes(3));
             return service;
@@ -104,20 +106,9 @@ final class SyncCheckoutProcess implements AutoCloseable {
         }
     }
 
-    private static Path executableJar(Path root) {
-        Path target = root.resolve("sync-checkout").resolve("target");
-        try (Stream<Path> files = Files.list(target)) {
-            return files.filter(p -> p.getFileName().toString().endsWith("-exec.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no executable jar in " + target));
-        } catch (IOException e) {
-            throw new UncheckedIOException("no " + target + ": build first with ./mvnw -DskipTests package", e);
-        }
-    }
-
-    /** TERM, then KILL if it has not stopped within 20 s; safe to call twice. */
+    /** TERM, then KILL if it has not stopped within 20 s (longer while it writes its AOT cache); safe to call twice. */
     @Override
     public void close() {
-        process.stop();
+        process.stop(training ? ServiceJar.TRAINING_STOP_GRACE : Duration.ofSeconds(20));
     }
 }

@@ -100,7 +100,7 @@ public final class ChildProcess {
         return process.isAlive();
     }
 
-    java.util.concurrent.CompletableFuture<Process> onExit() {
+    public java.util.concurrent.CompletableFuture<Process> onExit() {
         return process.onExit();
     }
 
@@ -120,12 +120,17 @@ public final class ChildProcess {
     }
 
     public void stop() {
+        stop(Duration.ofSeconds(20));
+    }
+
+    /** TERM, then KILL if it has not exited within {@code grace}. */
+    public void stop(Duration grace) {
         if (!process.isAlive()) {
             return;
         }
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

@@ -147,6 +147,8 @@ public final class Stack implements AutoCloseable {
         // parallel on two cores (minutes on a busy machine); six at once would take longer than twice that.
         for (int instance = 1; instance <= options.instances(); instance++) {
             List<TillService> wave = new ArrayList<>();
+            // Stopped together: a JVM that writes its AOT cache as it stops takes a while (ServiceJar).
+            stops.add(() -> stopTogether(wave));
             for (TillService.Name name : TillService.Name.values()) {
                 int port = instance == 1 ? port(name.defaultPort) : Ports.free();
                 String prefix = name.envPrefix();
@@ -167,7 +169,6 @@ public final class Stack implements AutoCloseable {
                 service.start();
                 wave.add(service);
                 started.computeIfAbsent(name, n -> new ArrayList<>()).add(service);
-                stops.add(service::stop);
             }
             for (TillService service : wave) {
                 service.awaitReady(Duration.ofMinutes(5));
@@ -178,6 +179,20 @@ public final class Stack implements AutoCloseable {
             allServices().forEach(service -> service.supervise(say));
         }
         writeEnv(work.resolve("env"));
+    }
+
+    private static void stopTogether(List<TillService> services) {
+        List<Thread> stopping = services.stream()
+                .map(service -> Thread.ofVirtual().start(service::stop))
+                .toList();
+        for (Thread thread : stopping) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Deletes a stack's work directory: its data, its logs, everything. Refused while a stack runs on it. */

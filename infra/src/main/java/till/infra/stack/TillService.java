@@ -1,12 +1,10 @@
 package till.infra.stack;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,12 +60,15 @@ public final class TillService {
 
     private final Name name;
     private final int instance;
-    private final Path jar;
+    private final ServiceJar jar;
     private final int port;
     private final Map<String, String> env;
     private final Path log;
     /** The current JVM; null until {@link #start} first started one. */
     private @Nullable ChildProcess process;
+
+    /** Whether the current JVM writes the AOT cache when it stops, which takes a while. */
+    private boolean training;
 
     private Instant startedAt = Instant.now();
     private Duration backOff = FIRST_BACK_OFF;
@@ -79,7 +79,7 @@ public final class TillService {
     TillService(Name name, int instance, Path root, int port, Map<String, String> env, Path log) {
         this.name = name;
         this.instance = instance;
-        this.jar = executableJar(root, name.id + "-service");
+        this.jar = ServiceJar.of(root, name.id + "-service");
         this.port = port;
         this.env = env;
         this.log = log;
@@ -92,11 +92,16 @@ public final class TillService {
     private synchronized ChildProcess start(Map<String, String> extraEnv) {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.putAll(extraEnv);
-        ChildProcess started = ChildProcess.startJava(label(), JVM_FLAGS, List.of("-jar", jar.toString()), all, log);
+        ServiceJar.Launch launch = jar.launch();
+        ChildProcess started = ChildProcess.startJava(label(), JVM_FLAGS, launch.args(), all, log);
         process = started;
+        training = launch.training();
         startedAt = Instant.now();
         down = false;
-        started.onExit().thenRun(() -> exited(started, extraEnv));
+        started.onExit().thenRun(() -> {
+            launch.exited().accept(started.exitValue());
+            exited(started, extraEnv);
+        });
         return started;
     }
 
@@ -205,12 +210,14 @@ public final class TillService {
 
     void stop() {
         ChildProcess stopping;
+        boolean writesCache;
         synchronized (this) {
             down = true;
             stopping = process;
+            writesCache = training;
         }
         if (stopping != null) {
-            stopping.stop();
+            stopping.stop(writesCache ? ServiceJar.TRAINING_STOP_GRACE : Duration.ofSeconds(20));
         }
     }
 
@@ -228,18 +235,6 @@ public final class TillService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    private static Path executableJar(Path root, String module) {
-        Path target = root.resolve(module).resolve("target");
-        try (Stream<Path> files = Files.list(target)) {
-            return files.filter(p -> p.getFileName().toString().endsWith("-exec.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException(
-                            "no executable jar in " + target + ": build first with ./mvnw -DskipTests package"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("no " + target + ": build first with ./mvnw -DskipTests package", e);
         }
     }
 }
