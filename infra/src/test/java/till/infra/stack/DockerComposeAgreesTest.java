@@ -94,7 +94,8 @@ class DockerComposeAgreesTest {
             // Its database and role exist, with the password it is given.
             assertThat(roles)
                     .contains("CREATE ROLE " + name.id() + " LOGIN PASSWORD '" + name.id() + "';")
-                    .contains("CREATE DATABASE " + name.id() + " OWNER " + name.id() + ";");
+                    .contains("CREATE DATABASE " + name.id() + " OWNER " + name.id() + ";")
+                    .contains("REVOKE CONNECT, TEMPORARY ON DATABASE " + name.id() + " FROM PUBLIC;");
 
             // The exec jar the build makes, whatever the project's version: no version in the file.
             String command = String.join(" ", (List<String>) service.get("command"));
