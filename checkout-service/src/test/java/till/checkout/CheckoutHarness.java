@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -36,6 +37,7 @@ import till.contracts.ledger.PostCharge;
 import till.platform.cloudevents.CloudEvent;
 import till.platform.kafka.Topics;
 import till.testsupport.StatementCounter;
+import till.testsupport.TestCredentials;
 import till.testsupport.TestInfrastructure;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -118,14 +120,25 @@ public abstract class CheckoutHarness {
     }
 
     protected Response post(String path, Object body, String idempotencyKey, Map<String, String> headers) {
+        return post(TestCredentials.cashier(), path, body, idempotencyKey, headers);
+    }
+
+    /** A POST as {@code caller}, or anonymous when it is null. */
+    protected Response post(
+            TestCredentials.@Nullable Account caller,
+            String path,
+            Object body,
+            String idempotencyKey,
+            Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)));
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        body instanceof String raw ? raw : mapper.writeValueAsString(body)));
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
         headers.forEach(request::header);
-        return send(request);
+        return send(request, caller);
     }
 
     protected Response get(String path) {
@@ -133,13 +146,21 @@ public abstract class CheckoutHarness {
     }
 
     protected Response get(String path, Map<String, String> headers) {
+        return get(TestCredentials.cashier(), path, headers);
+    }
+
+    /** A GET as {@code caller}, or anonymous when it is null. */
+    protected Response get(TestCredentials.@Nullable Account caller, String path, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .GET();
         headers.forEach(request::header);
-        return send(request);
+        return send(request, caller);
     }
 
-    private Response send(HttpRequest.Builder request) {
+    private Response send(HttpRequest.Builder request, TestCredentials.@Nullable Account caller) {
+        if (caller != null) {
+            caller.sign(request);
+        }
         try {
             HttpResponse<String> response =
                     HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -32,6 +32,7 @@ import till.checkout.outcome.CheckoutOutcomes;
 import till.contracts.inventory.ReserveStock;
 import till.contracts.inventory.StockRejected;
 import till.contracts.inventory.StockRejectionReason;
+import till.testsupport.TestCredentials;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -297,7 +298,8 @@ class WaitingForTheOutcomeIT extends CheckoutHarness {
                 answers.add(tillThreads.submit(() -> {
                     long start = System.nanoTime();
                     HttpResponse<String> response = tills.send(
-                            HttpRequest.newBuilder(uri)
+                            TestCredentials.cashier()
+                                    .sign(HttpRequest.newBuilder(uri))
                                     .header("Prefer", "wait=" + waitSeconds)
                                     .timeout(Duration.ofSeconds(waitSeconds + 40))
                                     .build(),

@@ -12,6 +12,8 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import till.infra.demo.TillClient;
+import till.platform.security.Credentials;
+import till.testsupport.TestCredentials;
 
 /**
  * {@code docker-compose.yml} itself, run by Testcontainers' {@code ComposeContainer}: every service
@@ -26,11 +28,14 @@ class DockerComposeStackIT {
     static final ComposeContainer COMPOSE = new ComposeContainer(new File("../docker-compose.yml"))
             .withExposedService("inventory", 8081, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(5)))
             .withExposedService("ledger", 8082, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(5)))
-            .withExposedService("checkout", 8080, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(5)));
+            .withExposedService("checkout", 8080, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(5)))
+            // The compose file refuses to start without the REST identities (docs/SPEC.md, Security).
+            .withEnv(TestCredentials.environment());
 
     @Test
     void aSaleGoesThroughTheComposedStack() {
-        try (TillClient client = new TillClient()) {
+        try (TillClient client = new TillClient(new Credentials.Account(
+                TestCredentials.admin().user(), TestCredentials.admin().password()))) {
             String inventory = url("inventory", 8081);
             String ledger = url("ledger", 8082);
             String checkout = url("checkout", 8080);

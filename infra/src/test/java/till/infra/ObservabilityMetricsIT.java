@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import till.infra.demo.TillClient;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
+import till.platform.security.Credentials;
 
 /**
  * The Grafana dashboard and the Prometheus alert rules in {@code infra/observability/} name only metrics the
@@ -69,7 +70,8 @@ class ObservabilityMetricsIT {
 
     private static Set<String> missing(Set<String> named, Stack stack) {
         String exported = Arrays.stream(TillService.Name.values())
-                .map(name -> scrape(stack.service(name).url()))
+                .map(name ->
+                        scrape(stack.service(name).url(), stack.credentials().admin()))
                 .collect(Collectors.joining("\n"));
         Set<String> present = metricsIn(exported);
         return named.stream().filter(n -> !present.contains(n)).collect(Collectors.toCollection(TreeSet::new));
@@ -84,10 +86,12 @@ class ObservabilityMetricsIT {
         return names;
     }
 
-    private static String scrape(String serviceUrl) {
+    /** The actuator beyond health is an admin's to read (docs/SPEC.md, Security). */
+    private static String scrape(String serviceUrl, Credentials.Account admin) {
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(URI.create(serviceUrl + "/actuator/prometheus"))
+                            .header("Authorization", admin.authorization())
                             .timeout(Duration.ofSeconds(10))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -41,7 +41,7 @@ final class SharedStack {
         stack = Stack.start(
                 new Stack.Options(root, throwAwayDir(root, "stack-it-"), false, 12, CHECKOUT_DEADLINE),
                 line -> System.out.println("stack: " + line));
-        client = new TillClient();
+        client = new TillClient(stack.credentials().admin());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();
             stack.stop();

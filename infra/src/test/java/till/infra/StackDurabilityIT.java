@@ -44,7 +44,9 @@ class StackDurabilityIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final long PRICE = 100;
 
-    private final TillClient client = new TillClient();
+    /** Made on the first start, with that start's credentials: a restart on the same directory must keep them. */
+    private TillClient client;
+
     private final List<String> said = new CopyOnWriteArrayList<>();
     private final Consumer<String> say = line -> {
         said.add(line);
@@ -66,11 +68,16 @@ class StackDurabilityIT {
         if (stack != null) {
             stack.stop();
         }
-        client.close();
+        if (client != null) {
+            client.close();
+        }
     }
 
     private Stack start(Stack.Options options) {
         stack = Stack.start(options, say);
+        if (client == null) {
+            client = new TillClient(stack.credentials().admin());
+        }
         return stack;
     }
 

@@ -24,6 +24,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import till.platform.cloudevents.CloudEvent;
 import till.platform.kafka.Topics;
+import till.testsupport.TestCredentials;
 import till.testsupport.TestInfrastructure;
 import till.testsupport.TopicReader;
 import tools.jackson.databind.JsonNode;
@@ -79,7 +80,18 @@ public abstract class InventoryHarness {
         }
     }
 
+    /** A request as the admin, who may do everything. */
     protected Response http(String method, String path, @Nullable Object body, String... headers) {
+        return httpAs(TestCredentials.admin(), method, path, body, headers);
+    }
+
+    /** A request as {@code caller}, or anonymous when it is null. */
+    protected Response httpAs(
+            TestCredentials.@Nullable Account caller,
+            String method,
+            String path,
+            @Nullable Object body,
+            String... headers) {
         try {
             var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                     .timeout(Duration.ofSeconds(30))
@@ -92,6 +104,9 @@ public abstract class InventoryHarness {
                                             body instanceof String s ? s : mapper.writeValueAsString(body)));
             if (headers.length > 0) {
                 request.headers(headers);
+            }
+            if (caller != null) {
+                caller.sign(request);
             }
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = response.body().isBlank() ? null : mapper.readTree(response.body());

@@ -36,8 +36,9 @@ public final class ChildJvm implements AutoCloseable {
         command.addAll(args);
         try {
             Files.createDirectories(log.getParent());
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(TestCredentials.environment());
+            Process process = builder.redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             return new ChildJvm(process, log);

@@ -49,12 +49,16 @@ public final class TestInfrastructure {
         return pg.getJdbcUrl("postgres", name);
     }
 
-    /** Points a Spring Boot test at {@code jdbcUrl} and at the JVM's broker ({@code @DynamicPropertySource}). */
+    /**
+     * Points a Spring Boot test at {@code jdbcUrl} and at the JVM's broker, and gives it the test JVM's REST
+     * identities ({@link TestCredentials}), from a {@code @DynamicPropertySource}.
+     */
     public static void register(org.springframework.test.context.DynamicPropertyRegistry registry, String jdbcUrl) {
         registry.add("spring.datasource.url", () -> jdbcUrl);
         registry.add("spring.datasource.username", TestInfrastructure::username);
         registry.add("spring.datasource.password", TestInfrastructure::password);
         registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
+        TestCredentials.register(registry);
     }
 
     public static String username() {

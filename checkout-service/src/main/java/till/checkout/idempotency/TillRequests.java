@@ -1,23 +1,35 @@
 package till.checkout.idempotency;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
 import till.platform.web.InvalidRequestException;
+import till.platform.web.Limits;
 
 /** What a till's sale and refund requests have in common: an {@code Idempotency-Key} and lines of products. */
 public final class TillRequests {
 
-    public static final int MAX_LINES = 100;
+    public static final int MAX_LINES = Limits.MAX_LINES;
 
     public record LineRequest(
-            @NotBlank String productId, @NotNull @Positive Integer quantity) {}
+            @NotBlank @Size(max = 200) String productId,
+            @NotNull @Positive @Max(Limits.MAX_QUANTITY) Integer quantity) {}
 
     private TillRequests() {}
+
+    /** 404 problem+json (docs/SPEC.md, Limits), thrown so that a held request ({@code Prefer: wait}) answers alike. */
+    public static ResponseStatusException noSuchCheckout(UUID checkoutId) {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, "no checkout " + checkoutId);
+    }
 
     /** Refuses (400) a key that is blank or longer than 200 characters. */
     public static void checkKey(String idempotencyKey) {

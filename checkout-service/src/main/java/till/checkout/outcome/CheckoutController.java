@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -52,7 +51,7 @@ class CheckoutController {
     static final String PREFERENCE_APPLIED = "Preference-Applied";
 
     record CheckoutRequest(
-            @NotBlank String customerId,
+            @NotBlank @Size(max = 200) String customerId,
             @NotEmpty @Size(max = TillRequests.MAX_LINES) List<@Valid @NotNull LineRequest> lines) {}
 
     record LineView(
@@ -133,7 +132,7 @@ class CheckoutController {
         return checkouts
                 .find(checkoutId)
                 .map(c -> ResponseEntity.ok().varyBy(PREFER).body(CheckoutView.of(c, refunds.of(checkoutId))))
-                .orElseGet(() -> ResponseEntity.notFound().build());
+                .orElseThrow(() -> TillRequests.noSuchCheckout(checkoutId));
     }
 
     /** With {@code Prefer: wait=N}: 200 once the checkout is decided, 202 if it is still PENDING after N seconds. */
@@ -180,11 +179,7 @@ class CheckoutController {
 
     /** 200 if the checkout is decided, 202 while it is PENDING, 404 if there is no such checkout. */
     private ResponseEntity<CheckoutView> answerNow(UUID checkoutId, PreferWait wait, boolean withLocation) {
-        Optional<Checkout> found = checkouts.find(checkoutId);
-        if (found.isEmpty()) {
-            return ResponseEntity.notFound().build();
-        }
-        Checkout checkout = found.get();
+        Checkout checkout = checkouts.find(checkoutId).orElseThrow(() -> TillRequests.noSuchCheckout(checkoutId));
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(
                         checkout.status() == CheckoutStatus.PENDING ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .header(PREFERENCE_APPLIED, wait.applied())
@@ -204,7 +199,7 @@ class CheckoutController {
     @GetMapping("/{checkoutId}/timeline")
     ResponseEntity<List<Timeline.Entry>> timeline(@PathVariable UUID checkoutId) {
         if (checkouts.find(checkoutId).isEmpty()) {
-            return ResponseEntity.notFound().build();
+            throw TillRequests.noSuchCheckout(checkoutId);
         }
         return ResponseEntity.ok(timeline.of(checkoutId));
     }

@@ -46,7 +46,7 @@ class RefundController {
                 .map(requested -> ResponseEntity.accepted()
                         .location(URI.create("/api/checkouts/" + checkoutId))
                         .body(RefundView.of(requested.refund())))
-                .orElseGet(() -> ResponseEntity.notFound().build());
+                .orElseThrow(() -> TillRequests.noSuchCheckout(checkoutId));
     }
 
     @ExceptionHandler(RefundService.RefundConflict.class)

@@ -133,7 +133,7 @@ public final class CheckoutLatencyBench {
         Stack.Options stackOptions = new Stack.Options(root, work, false, 12, Duration.ofSeconds(30));
         CheckoutLatencyBench bench = new CheckoutLatencyBench(options);
         try (Stack stack = Stack.start(stackOptions, line -> say(line));
-                TillClient http = new TillClient()) {
+                TillClient http = new TillClient(stack.credentials().admin())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop));
             bench.run(root, work, stack, http);
             say("stopping (logs in " + root.relativize(work.resolve("logs")) + ")");

@@ -111,6 +111,9 @@ final class HopTimes {
             for (TillService.Name name : TillService.Name.values()) {
                 HttpResponse<String> metrics = http.send(
                         HttpRequest.newBuilder(URI.create(stack.service(name).url() + "/actuator/prometheus"))
+                                .header(
+                                        "Authorization",
+                                        stack.credentials().admin().authorization())
                                 .timeout(Duration.ofSeconds(10))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());

@@ -38,7 +38,7 @@ public final class ChaosRun {
     public static Report run(Stack stack, Settings settings, Consumer<String> say) {
         Random random = new Random(settings.seed());
         Urls urls = Urls.of(stack);
-        Shop shop = Opening.open(settings, urls, random);
+        Shop shop = Opening.open(settings, urls, random, stack.credentials().admin());
         say.accept("shop open: " + shop.products.size() + " products with "
                 + shop.initialStock.values().stream()
                         .mapToInt(Integer::intValue)
@@ -54,7 +54,8 @@ public final class ChaosRun {
         // A thread of its own: the common pool (one thread on two cores) runs the JDK's process-exit callbacks, which
         // the supervisor needs to hear of a killed instance.
         try (ExecutorService loadThread = Executors.newSingleThreadExecutor()) {
-            CompletableFuture<Void> load = CompletableFuture.runAsync(new Tills(settings, shop, urls)::run, loadThread);
+            CompletableFuture<Void> load =
+                    CompletableFuture.runAsync(new Tills(settings, shop, urls, stack.credentials())::run, loadThread);
             faults.run(() -> !load.isDone());
             load.get();
         } catch (InterruptedException e) {
@@ -67,7 +68,7 @@ public final class ChaosRun {
         say.accept("load and faults done after " + loaded.toSeconds() + " s; letting the stack heal ...");
 
         Checks checks = new Checks();
-        try (TillClient client = new TillClient(Tills.REQUEST_TIMEOUT.multipliedBy(2))) {
+        try (TillClient client = new TillClient(stack.credentials().admin(), Tills.REQUEST_TIMEOUT.multipliedBy(2))) {
             awaitEveryInstanceUp(stack, client);
             Books books = Books.read(shop, urls, client, HEAL_TIME);
             say.accept("healed after "

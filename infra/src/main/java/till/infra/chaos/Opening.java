@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import till.infra.demo.TillClient;
+import till.platform.security.Credentials;
 
 /** Opens the shop: a few products with little stock, and customers whose credit covers a handful of sales. */
 final class Opening {
@@ -15,7 +16,7 @@ final class Opening {
 
     private Opening() {}
 
-    static Shop open(Settings settings, Urls urls, Random random) {
+    static Shop open(Settings settings, Urls urls, Random random, Credentials.Account admin) {
         String run = "chaos-" + settings.seed() + "-" + Long.toHexString(random.nextLong() & 0xffffff);
         List<String> products = new ArrayList<>();
         List<String> customers = new ArrayList<>();
@@ -26,7 +27,7 @@ final class Opening {
             customers.add(run + "-customer-" + i);
         }
         Shop shop = new Shop(products, customers);
-        try (TillClient client = new TillClient()) {
+        try (TillClient client = new TillClient(admin)) {
             for (String product : products) {
                 // Scarce: about one unit for every sixteen sales, so most products sell out under the load.
                 int onHand = 2 + random.nextInt(settings.checkouts() / 16 + 1);

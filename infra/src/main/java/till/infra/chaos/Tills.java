@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import till.infra.demo.TillClient;
+import till.platform.security.Credentials;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,11 +35,16 @@ final class Tills {
     private final Settings settings;
     private final Shop shop;
     private final Urls urls;
-    private final TillClient client = new TillClient(REQUEST_TIMEOUT);
+    /** Sales and refunds go as a cashier; stock, price, credit and payment changes as an admin (docs/SPEC.md). */
+    private final TillClient cashier;
+
+    private final TillClient admin;
     private final AtomicInteger nextSale = new AtomicInteger();
     private final AtomicInteger nextEdit = new AtomicInteger();
 
-    Tills(Settings settings, Shop shop, Urls urls) {
+    Tills(Settings settings, Shop shop, Urls urls, Credentials credentials) {
+        this.cashier = new TillClient(credentials.cashier(), REQUEST_TIMEOUT);
+        this.admin = new TillClient(credentials.admin(), REQUEST_TIMEOUT);
         this.settings = settings;
         this.shop = shop;
         this.urls = urls;
@@ -55,7 +61,8 @@ final class Tills {
                 tills.submit(() -> till(t, start, end, pace));
             }
         } finally {
-            client.close();
+            cashier.close();
+            admin.close();
         }
     }
 
@@ -103,7 +110,7 @@ final class Tills {
         Optional<TillClient.Response> answer = untilAnswered(till, "sale " + key, url -> {
             String checkouts = url + "/api/checkouts";
             Map<String, String> headers = Map.of("Idempotency-Key", key);
-            return waits ? client.postWaiting(checkouts, body, headers, 5) : client.post(checkouts, body, headers);
+            return waits ? cashier.postWaiting(checkouts, body, headers, 5) : cashier.post(checkouts, body, headers);
         });
         if (answer.isEmpty()) {
             shop.unanswered.add("sale " + key);
@@ -126,7 +133,7 @@ final class Tills {
         Optional<TillClient.Response> read = untilAnswered(
                 till,
                 "read " + sale.checkoutId(),
-                url -> client.getWaiting(url + "/api/checkouts/" + sale.checkoutId(), 5));
+                url -> cashier.getWaiting(url + "/api/checkouts/" + sale.checkoutId(), 5));
         if (read.isEmpty()
                 || !"CONFIRMED".equals(read.get().body().path("status").asString())) {
             return;
@@ -139,7 +146,7 @@ final class Tills {
         untilAnswered(
                         till,
                         "refund " + key,
-                        url -> client.post(
+                        url -> cashier.post(
                                 url + "/api/checkouts/" + sale.checkoutId() + "/refunds",
                                 body,
                                 Map.of("Idempotency-Key", key)))
@@ -175,7 +182,7 @@ final class Tills {
         Optional<TillClient.Response> answer = untilAnswered(
                 -1,
                 "adjustment " + id,
-                url -> client.post(url + "/api/products/" + product + "/adjustments", body, Map.of()));
+                url -> admin.post(url + "/api/products/" + product + "/adjustments", body, Map.of()));
         answer.ifPresentOrElse(
                 response -> {
                     if (response.status() == 201 || response.status() == 200) {
@@ -193,7 +200,7 @@ final class Tills {
     /** A price edit with the version just read, then the same edit again with that (now stale) version: 412. */
     private void reprice(String product, long priceMinor) {
         Optional<TillClient.Response> read =
-                untilAnswered(-1, "read " + product, url -> client.get(url + "/api/products/" + product));
+                untilAnswered(-1, "read " + product, url -> admin.get(url + "/api/products/" + product));
         if (read.isEmpty() || read.get().status() != 200) {
             return;
         }
@@ -205,7 +212,7 @@ final class Tills {
                 "onHand", current.get("onHand").asLong());
         TillClient.Response edited;
         try {
-            edited = client.put(urls.inventory(0) + "/api/products/" + product, form, Map.of("If-Match", etag));
+            edited = admin.put(urls.inventory(0) + "/api/products/" + product, form, Map.of("If-Match", etag));
         } catch (IllegalStateException noAnswer) {
             shop.count("price edits unanswered");
             return;
@@ -224,7 +231,7 @@ final class Tills {
                 "name", current.get("name").asString(), "priceMinor", priceMinor + 1, "onHand", form.get("onHand"));
         try {
             TillClient.Response again =
-                    client.put(urls.inventory(1) + "/api/products/" + product, stale, Map.of("If-Match", etag));
+                    admin.put(urls.inventory(1) + "/api/products/" + product, stale, Map.of("If-Match", etag));
             if (again.status() == 412) {
                 shop.count("stale price edits refused (412)");
             } else if (again.status() < 500) {
@@ -242,7 +249,7 @@ final class Tills {
         untilAnswered(
                         -2,
                         "credit limit of " + customer,
-                        url -> client.put(url + "/api/customers/" + customer, form, Map.of()))
+                        url -> admin.put(url + "/api/customers/" + customer, form, Map.of()))
                 .ifPresent(response -> {
                     if (response.status() == 200) {
                         shop.count("credit limits changed");
@@ -258,7 +265,7 @@ final class Tills {
         untilAnswered(
                         -2,
                         "payment " + id,
-                        url -> client.post(url + "/api/customers/" + customer + "/payments", body, Map.of()))
+                        url -> admin.post(url + "/api/customers/" + customer + "/payments", body, Map.of()))
                 .ifPresentOrElse(
                         response -> {
                             if (response.status() == 201 || response.status() == 200) {

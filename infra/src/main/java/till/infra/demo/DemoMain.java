@@ -18,7 +18,7 @@ public final class DemoMain {
         Stack.Options options = Stack.Options.throwAway(root);
         boolean held;
         try (Stack stack = Stack.start(options, line -> System.out.println("till: " + line));
-                TillClient client = new TillClient()) {
+                TillClient client = new TillClient(stack.credentials().admin())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop));
             System.out.println("till: racing " + cashiers + " cashiers for the last unit ...");
             LastItemRace.Result result = new LastItemRace(

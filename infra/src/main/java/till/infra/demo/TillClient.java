@@ -7,10 +7,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import till.platform.security.Credentials;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A small REST client for Till's three services, as a till or an operator would call them. */
+/**
+ * A small REST client for Till's three services, as a till or an operator would call them: every request carries
+ * one identity's credentials (HTTP Basic).
+ */
 public final class TillClient implements AutoCloseable {
 
     public record Response(int status, JsonNode body, HttpResponse<String> raw) {}
@@ -19,14 +23,16 @@ public final class TillClient implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final JsonMapper json = JsonMapper.builder().build();
 
+    private final String authorization;
     private final Duration timeout;
 
-    public TillClient() {
-        this(Duration.ofSeconds(30));
+    public TillClient(Credentials.Account caller) {
+        this(caller, Duration.ofSeconds(30));
     }
 
     /** {@code timeout}: how long a request may go unanswered (plus any {@code Prefer: wait}) before it fails. */
-    public TillClient(Duration timeout) {
+    public TillClient(Credentials.Account caller, Duration timeout) {
+        this.authorization = caller.authorization();
         this.timeout = timeout;
     }
 
@@ -75,8 +81,11 @@ public final class TillClient implements AutoCloseable {
 
     private Response send(HttpRequest.Builder request, Duration timeout) {
         try {
-            HttpResponse<String> response =
-                    http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    request.timeout(timeout)
+                            .header("Authorization", authorization)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body().isBlank() ? json.nullNode() : json.readTree(response.body());
             return new Response(response.statusCode(), body, response);
         } catch (IOException e) {

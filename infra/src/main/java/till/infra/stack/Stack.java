@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import till.platform.kafka.Topics;
+import till.platform.security.Credentials;
 
 /**
  * The whole of Till on one machine: PostgreSQL with a database and role per service, a KRaft Kafka broker with
@@ -97,6 +99,8 @@ public final class Stack implements AutoCloseable {
 
     private @Nullable KafkaBroker kafka;
 
+    private @Nullable Credentials credentials;
+
     private Stack(Options options, Consumer<String> say) {
         this.options = options;
         this.say = say;
@@ -119,6 +123,7 @@ public final class Stack implements AutoCloseable {
         stops.add(lock::close);
         stops.add(() -> deleteEnv(work.resolve("env")));
         Path logs = work.resolve("logs");
+        credentials = RestCredentials.loadOrCreate(work);
         List<String> databases = List.of(TillService.Name.values()).stream()
                 .map(TillService.Name::id)
                 .toList();
@@ -155,6 +160,9 @@ public final class Stack implements AutoCloseable {
                 env.put(prefix + "_DB_PASSWORD", name.id());
                 env.put("TILL_TOPICS_PARTITIONS", String.valueOf(options.partitions()));
                 env.put("TILL_CHECKOUT_DEADLINE", options.checkoutDeadline().toMillis() + "ms");
+                // Loopback only: HTTP Basic passwords travel in the clear, never beyond this machine (docs/SPEC.md).
+                env.put("SERVER_ADDRESS", "127.0.0.1");
+                env.putAll(RestCredentials.environment(credentials()));
                 env.putAll(options.serviceEnv());
                 String log = name.id() + "-service" + (instance == 1 ? "" : "-" + instance) + ".log";
                 TillService service = new TillService(name, instance, options.root(), port, env, logs.resolve(log));
@@ -260,6 +268,15 @@ public final class Stack implements AutoCloseable {
         return services.values().stream().flatMap(List::stream).toList();
     }
 
+    /** The REST identities of this stack's services, the same on every start on its work directory. */
+    public Credentials credentials() {
+        Credentials made = credentials;
+        if (made == null) {
+            throw new IllegalStateException("the stack was never started");
+        }
+        return made;
+    }
+
     public String jdbcUrl(TillService.Name name) {
         return postgres().jdbcUrl(name.id());
     }
@@ -276,6 +293,7 @@ public final class Stack implements AutoCloseable {
             env.put(name.envPrefix() + "_DB_USER", name.id());
             env.put(name.envPrefix() + "_DB_PASSWORD", name.id());
         }
+        env.putAll(RestCredentials.environment(credentials()));
         env.put("LOGS", options.workDir().resolve("logs").toString());
         return env;
     }
@@ -284,6 +302,9 @@ public final class Stack implements AutoCloseable {
         StringBuilder text = new StringBuilder("# Written by ./run stack; valid while it runs.\n");
         env().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         try {
+            // It holds the REST passwords: readable by the stack's owner only.
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

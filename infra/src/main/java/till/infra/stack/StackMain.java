@@ -34,9 +34,13 @@ public final class StackMain {
         }));
         System.out.println();
         System.out.println("Till is up. Written to " + root.relativize(root.resolve(".stack/env")) + ":");
-        stack.env().forEach((k, v) -> System.out.println("  " + k + "=" + v));
+        // Passwords stay in the file (mode 600), out of terminals and whatever records them.
+        stack.env()
+                .forEach((k, v) ->
+                        System.out.println("  " + k + "=" + (k.endsWith("_PASSWORD") ? "(in .stack/env)" : v)));
         System.out.println();
-        System.out.println("Try:  curl -s " + stack.env().get("INVENTORY_URL") + "/api/products/espresso");
+        System.out.println("Try:  . .stack/env; curl -s -u \"$TILL_CASHIER_USER:$TILL_CASHIER_PASSWORD\" "
+                + stack.env().get("INVENTORY_URL") + "/api/products/espresso");
         System.out.println("      ./run kafka console-consumer --topic inventory.commands --from-beginning");
         System.out.println("Ctrl-C stops everything; the data stays in " + root.relativize(options.workDir())
                 + "/ for the next ./run stack (./run stack --fresh starts empty).");

@@ -75,6 +75,11 @@ class DockerComposeAgreesTest {
                     .containsEntry(prefix + "_JDBC_URL", "jdbc:postgresql://postgres:5432/" + name.id())
                     .containsEntry(prefix + "_DB_USER", name.id())
                     .containsEntry(prefix + "_DB_PASSWORD", name.id());
+            // The REST identities (docs/SPEC.md, Security): from the shell that runs compose, never in the file.
+            for (String variable :
+                    List.of("TILL_ADMIN_USER", "TILL_ADMIN_PASSWORD", "TILL_CASHIER_USER", "TILL_CASHIER_PASSWORD")) {
+                assertThat(env.get(variable)).as("%s's %s", name.id(), variable).startsWith("${" + variable + ":?");
+            }
             String platform =
                     Files.readString(ROOT.resolve("platform/src/main/resources/till/platform/defaults.properties"));
             for (String variable : env.keySet()) {
@@ -89,7 +94,8 @@ class DockerComposeAgreesTest {
             // Its database and role exist, with the password it is given.
             assertThat(roles)
                     .contains("CREATE ROLE " + name.id() + " LOGIN PASSWORD '" + name.id() + "';")
-                    .contains("CREATE DATABASE " + name.id() + " OWNER " + name.id() + ";");
+                    .contains("CREATE DATABASE " + name.id() + " OWNER " + name.id() + ";")
+                    .contains("REVOKE CONNECT, TEMPORARY ON DATABASE " + name.id() + " FROM PUBLIC;");
 
             // The exec jar the build makes, whatever the project's version: no version in the file.
             String command = String.join(" ", (List<String>) service.get("command"));
@@ -98,6 +104,26 @@ class DockerComposeAgreesTest {
             assertThat((Map<String, Object>) service.get("depends_on")).containsKeys("kafka", "postgres");
         }
         assertThat(Files.readString(ROOT.resolve("docker-compose.yml"))).doesNotContain("SNAPSHOT");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusScrapesEveryServiceAsTheAdminFromTheFilesComposeWrites() throws IOException {
+        Map<String, Object> prometheus = services().get("prometheus");
+        String entrypoint = String.join(" ", (List<String>) prometheus.get("entrypoint"));
+        assertThat(env(prometheus)).containsKeys("TILL_ADMIN_USER", "TILL_ADMIN_PASSWORD");
+        try (InputStream in = Files.newInputStream(ROOT.resolve("infra/observability/prometheus.yml"))) {
+            Map<String, Object> config = new Yaml().load(in);
+            List<Map<String, Object>> jobs = (List<Map<String, Object>>) config.get("scrape_configs");
+            assertThat(jobs).hasSize(TillService.Name.values().length);
+            for (Map<String, Object> job : jobs) {
+                Map<String, String> auth = (Map<String, String>) job.get("basic_auth");
+                assertThat(auth).as("%s's basic_auth", job.get("job_name")).isNotNull();
+                assertThat(entrypoint)
+                        .contains("\"$$TILL_ADMIN_USER\" > " + auth.get("username_file"))
+                        .contains("\"$$TILL_ADMIN_PASSWORD\" > " + auth.get("password_file"));
+            }
+        }
     }
 
     @Test

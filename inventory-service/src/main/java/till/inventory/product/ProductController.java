@@ -1,6 +1,8 @@
 package till.inventory.product;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -21,7 +23,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 import till.platform.web.InvalidRequestException;
+import till.platform.web.Limits;
 import till.platform.web.ProblemDetails;
 
 /** The catalogue and stock over REST, per the SPEC. Every write goes through {@link ProductLocks}. */
@@ -31,12 +35,18 @@ class ProductController {
 
     record ProductForm(
             @NotBlank @Size(max = 200) String name,
-            @NotNull @PositiveOrZero Long priceMinor,
-            @NotNull @PositiveOrZero Long onHand) {}
+
+            @NotNull @PositiveOrZero @Max(Limits.MAX_AMOUNT_MINOR)
+            Long priceMinor,
+
+            @NotNull @PositiveOrZero @Max(Limits.MAX_STOCK) Long onHand) {}
 
     record AdjustmentRequest(
             @NotBlank @Size(max = 200) String adjustmentId,
-            @NotNull Long delta,
+
+            @NotNull @Min(-Limits.MAX_STOCK) @Max(Limits.MAX_STOCK)
+            Long delta,
+
             @NotBlank @Size(max = 200) String reason) {}
 
     record ProductView(
@@ -82,8 +92,13 @@ class ProductController {
             @Valid @RequestBody ProductForm form) {
         ProductEdits.Edit edit = edits.put(productId, ifMatch, form.name(), form.priceMinor(), form.onHand());
         Product product = edit.product();
-        ResponseEntity.BodyBuilder response =
-                edit.created() ? ResponseEntity.created(URI.create("/api/products/" + productId)) : ResponseEntity.ok();
+        // Encoded: an id may hold any character, and one that is not legal in a URI must not fail the answer.
+        URI location = UriComponentsBuilder.fromPath("/api/products")
+                .pathSegment(productId)
+                .build()
+                .encode()
+                .toUri();
+        ResponseEntity.BodyBuilder response = edit.created() ? ResponseEntity.created(location) : ResponseEntity.ok();
         return response.eTag(product.etag()).body(ProductView.of(product));
     }
 

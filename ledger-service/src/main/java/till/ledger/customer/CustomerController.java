@@ -1,6 +1,7 @@
 package till.ledger.customer;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import till.platform.web.InvalidRequestException;
+import till.platform.web.Limits;
 import till.platform.web.ProblemDetails;
 
 /** Creating and updating customers, and reading their balance. */
@@ -31,7 +33,9 @@ class CustomerController {
 
     record CustomerForm(
             @NotBlank @Size(max = 200) @Nullable String name,
-            @NotNull @PositiveOrZero @Nullable Long creditLimitMinor) {}
+
+            @NotNull @PositiveOrZero @Max(Limits.MAX_AMOUNT_MINOR) @Nullable
+            Long creditLimitMinor) {}
 
     /** Creates the customer (201) or updates name and credit limit (200). */
     @PutMapping

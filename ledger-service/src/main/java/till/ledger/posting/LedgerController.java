@@ -1,6 +1,7 @@
 package till.ledger.posting;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -26,6 +27,7 @@ import till.ledger.posting.PostingResult.Appended;
 import till.ledger.posting.PostingResult.Refused;
 import till.ledger.posting.PostingResult.ReversedBeforeCharge;
 import till.platform.web.InvalidRequestException;
+import till.platform.web.Limits;
 import till.platform.web.ProblemDetails;
 
 /** A customer's entries, oldest first, and payments received at the counter. */
@@ -101,7 +103,9 @@ class LedgerController {
 
     record PaymentRequest(
             @NotBlank @Size(max = 100) @Nullable String paymentId,
-            @NotNull @Positive @Nullable Long amountMinor) {}
+
+            @NotNull @Positive @Max(Limits.MAX_AMOUNT_MINOR) @Nullable
+            Long amountMinor) {}
 
     record PaymentView(
             String paymentId, String customerId, long amountMinor, long balanceAfterMinor, Instant postedAt) {

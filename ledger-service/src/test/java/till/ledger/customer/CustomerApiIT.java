@@ -13,6 +13,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 import till.ledger.LedgerIntegrationTest;
+import till.testsupport.TestCredentials;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,6 +32,7 @@ class CustomerApiIT extends LedgerIntegrationTest {
     void client() {
         http = RestClient.builder()
                 .baseUrl("http://localhost:" + port)
+                .defaultHeader("Authorization", TestCredentials.admin().authorization())
                 .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {})
                 .build();
     }

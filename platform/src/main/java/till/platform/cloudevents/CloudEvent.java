@@ -26,6 +26,12 @@ public record CloudEvent(
 
     public static final String SPEC_VERSION = "1.0";
 
+    /**
+     * The largest value a listener parses (docs/SPEC.md, Limits): Till's own messages are well under a kilobyte, and
+     * a larger one from a hostile or broken writer goes to the dead-letter topic before it costs any parsing.
+     */
+    public static final int MAX_CHARACTERS = 64 * 1024;
+
     public static CloudEvent create(String type, String source, String subject, JsonNode data) {
         return new CloudEvent(
                 SPEC_VERSION,
@@ -42,6 +48,10 @@ public record CloudEvent(
     public static CloudEvent parse(@Nullable String json, JsonMapper mapper) {
         if (json == null || json.isBlank()) {
             throw new InvalidMessageException("empty message value");
+        }
+        if (json.length() > MAX_CHARACTERS) {
+            throw new InvalidMessageException(
+                    "value is " + json.length() + " characters, more than the " + MAX_CHARACTERS + " allowed");
         }
         JsonNode root;
         try {
@@ -73,7 +83,7 @@ public record CloudEvent(
                 requiredText(root, "source"),
                 requiredText(root, "subject"),
                 time,
-                root.hasNonNull("datacontenttype") ? root.get("datacontenttype").asString() : "application/json",
+                root.hasNonNull("datacontenttype") ? requiredText(root, "datacontenttype") : "application/json",
                 data);
     }
 
@@ -94,6 +104,10 @@ public record CloudEvent(
         JsonNode node = root.get(field);
         if (node == null || !node.isString() || node.asString().isBlank()) {
             throw new InvalidMessageException("field '" + field + "' is missing or blank");
+        }
+        if (node.asString().indexOf('\u0000') >= 0) {
+            // PostgreSQL cannot store it (the inbox keeps the id): refused here, with the reason.
+            throw new InvalidMessageException("field '" + field + "' contains the NUL character (U+0000)");
         }
         return node.asString();
     }
