@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
 class HostileMessagesTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final InboundMessages MESSAGES = new InboundMessages(JSON, new SimpleMeterRegistry());
+    private static final InboundMessages MESSAGES =
+            new InboundMessages(JSON, new SimpleMeterRegistry(), new Tracing(Tracer.NOOP, Propagator.NOOP));
     private static final List<String> EXAMPLES = HostileJson.contractExamples();
     private static final String VALID_TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
