@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,8 +44,11 @@ class ReservationsOfOnePollKeepTheirOwnTracesIT extends InventoryHarness {
         MessageListenerContainer container = listeners.getListenerContainer("inventory-commands");
         container.pause();
         try {
-            // Paused, not only asked to: no poll is under way that could take the first command alone.
-            await().atMost(PATIENCE).until(container::isContainerPaused);
+            // Paused, not only asked to: no poll is under way that could take the first command alone. A fetch the
+            // consumer sent before it paused is answered within fetch.max.wait (500 ms), and what it brings stays
+            // buffered for the first poll after the resume: the first command alone, then the other two in a second
+            // transaction (seen in CI). Waiting a second after the pause lets any such fetch come back empty.
+            await().pollDelay(Duration.ofSeconds(1)).atMost(PATIENCE).until(container::isContainerPaused);
             for (String checkoutId : List.of("first-" + productId, "second-" + productId, "last-" + productId)) {
                 ProducerRecord<String, String> record = new ProducerRecord<>(
                         Topics.INVENTORY_COMMANDS,
