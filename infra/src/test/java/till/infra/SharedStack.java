@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import till.infra.demo.TillClient;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
@@ -17,6 +18,7 @@ final class SharedStack {
     private static Stack stack;
     private static RuntimeException failedToStart;
     private static TillClient client;
+    private static OtlpReceiver otlp;
 
     private SharedStack() {}
 
@@ -37,14 +39,18 @@ final class SharedStack {
 
     private static void start() {
         Path root = Path.of("..").toAbsolutePath().normalize();
-        // Unsupervised: the fault tests kill services and bring them back themselves.
+        otlp = new OtlpReceiver();
+        // Unsupervised: the fault tests kill services and bring them back themselves. Tracing export switched on the
+        // way an operator would (OpenTelemetry's own variable), towards a receiver on loopback.
         stack = Stack.start(
-                new Stack.Options(root, throwAwayDir(root, "stack-it-"), false, 12, CHECKOUT_DEADLINE),
+                new Stack.Options(root, throwAwayDir(root, "stack-it-"), false, 12, CHECKOUT_DEADLINE, false)
+                        .withInstances(1, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint())),
                 line -> System.out.println("stack: " + line));
         client = new TillClient(stack.credentials().admin());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();
             stack.stop();
+            otlp.close();
         }));
     }
 
@@ -62,6 +68,12 @@ final class SharedStack {
     static TillClient client() {
         get();
         return client;
+    }
+
+    /** The collector the shared stack's services export their spans to. */
+    static OtlpReceiver otlp() {
+        get();
+        return otlp;
     }
 
     static String url(TillService.Name name) {

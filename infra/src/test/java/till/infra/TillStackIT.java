@@ -323,6 +323,15 @@ class TillStackIT extends StackTest {
                             .matches(SAMPLED_TRACEPARENT));
         });
 
+        // Each service exported its spans of the trace to the collector (OTEL_EXPORTER_OTLP_ENDPOINT, SharedStack).
+        OtlpReceiver collector = SharedStack.otlp();
+        for (TillService.Name service : TillService.Name.values()) {
+            String serviceName = service.id() + "-service";
+            await().atMost(Duration.ofSeconds(30))
+                    .alias(serviceName + " exports a span of trace " + traceId)
+                    .until(() -> collector.exported(serviceName, traceId));
+        }
+
         // And each service logged the sale with its trace id: an operator greps one id across the three.
         for (TillService.Name service : TillService.Name.values()) {
             Path log = stack.options().workDir().resolve("logs").resolve(service.id() + "-service.log");

@@ -3,6 +3,7 @@ package till.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 import till.contracts.ledger.RecordPayment;
@@ -46,6 +48,9 @@ class TracingIT extends PlatformHarness {
 
     @Autowired
     TracedListener listener;
+
+    @Autowired
+    ApplicationContext context;
 
     @AfterEach
     void stopListener() {
@@ -94,6 +99,13 @@ class TracingIT extends PlatformHarness {
         assertThat(seen.get(customer + "a").logTraceId()).isEqualTo(TRACE_A);
         assertThat(seen.get(customer + "b").logTraceId()).isEqualTo(TRACE_B);
         assertThat(seen.get(customer + "none").logTraceId()).isEqualTo(traceId(traceparents.get(customer + "none")));
+    }
+
+    @Test
+    void nothingIsExportedUnlessAnEndpointIsSet() {
+        // No OTLP endpoint in the defaults: no exporter exists, so nothing ever connects to a collector. The infra
+        // stack tests switch export on (OTEL_EXPORTER_OTLP_ENDPOINT) and see each service's spans arrive.
+        assertThat(context.getBeansOfType(SpanExporter.class)).isEmpty();
     }
 
     @Test
