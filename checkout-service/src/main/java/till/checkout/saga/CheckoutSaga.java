@@ -16,6 +16,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import till.checkout.idempotency.RequestFingerprint;
 import till.checkout.timeline.Timeline;
+import till.platform.kafka.Tracing;
 
 /**
  * Runs each transition of a checkout in one transaction: lock the row, apply the rule, save, and write the
@@ -76,7 +77,7 @@ public class CheckoutSaga {
         }
         Checkout checkout =
                 Checkout.start(UUID.randomUUID(), customerId, clock.instant().plus(deadline), lines);
-        if (!checkouts.insert(checkout, idempotencyKey, fingerprint)) {
+        if (!checkouts.insert(checkout, idempotencyKey, fingerprint, Tracing.traceparentOfCurrent())) {
             var existing = checkouts.byIdempotencyKey(idempotencyKey).orElseThrow();
             if (!existing.getValue().equals(fingerprint)) {
                 throw new IdempotencyKeyReused(idempotencyKey);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -31,12 +32,13 @@ public class Checkouts {
     /**
      * Inserts a new checkout unless its idempotency key is taken; a concurrent insert of the same key waits on
      * the unique index until the first commits. Returns false when the key already belongs to a checkout.
+     * {@code traceparent}: the trace the checkout belongs to, kept for the work done for it later (the sweeper).
      */
-    boolean insert(Checkout checkout, String idempotencyKey, String fingerprint) {
+    boolean insert(Checkout checkout, String idempotencyKey, String fingerprint, @Nullable String traceparent) {
         int inserted = jdbc.sql("""
                         INSERT INTO checkouts (checkout_id, customer_id, status, charge_state, idempotency_key,
-                                               request_fingerprint, deadline_at)
-                        VALUES (:id, :customer, 'PENDING', 'NONE', :key, :fingerprint, :deadline)
+                                               request_fingerprint, deadline_at, traceparent)
+                        VALUES (:id, :customer, 'PENDING', 'NONE', :key, :fingerprint, :deadline, :traceparent)
                         ON CONFLICT (idempotency_key) DO NOTHING
                         """)
                 .param("id", checkout.id())
@@ -44,6 +46,7 @@ public class Checkouts {
                 .param("key", idempotencyKey)
                 .param("fingerprint", fingerprint)
                 .param("deadline", Timestamp.from(checkout.deadline()))
+                .param("traceparent", traceparent)
                 .update();
         if (inserted == 0) {
             return false;
@@ -86,16 +89,19 @@ public class Checkouts {
      * Claims overdue checkouts for this sweeper instance; rows another instance holds are skipped, not waited
      * for, so several checkout-service instances sweep side by side.
      */
-    List<UUID> claimOverdue(Instant now, int limit) {
+    /** An overdue checkout claimed by the sweeper, with the trace it was started in (null if none was kept). */
+    record Overdue(UUID checkoutId, @Nullable String traceparent) {}
+
+    List<Overdue> claimOverdue(Instant now, int limit) {
         return jdbc.sql("""
-                        SELECT checkout_id FROM checkouts
+                        SELECT checkout_id, traceparent FROM checkouts
                         WHERE status = 'PENDING' AND deadline_at < ? AND charge_state <> 'POSTED'
                         ORDER BY deadline_at
                         LIMIT ?
                         FOR UPDATE SKIP LOCKED
                         """)
                 .params(Timestamp.from(now), limit)
-                .query((rs, n) -> rs.getObject(1, UUID.class))
+                .query((rs, n) -> new Overdue(rs.getObject(1, UUID.class), rs.getString(2)))
                 .list();
     }
 

@@ -89,12 +89,28 @@ public final class Tracing {
         Span.Builder builder = record.headers().lastHeader(TRACEPARENT) == null
                 ? tracer.spanBuilder().setNoParent()
                 : propagator.extract(record.headers(), HEADERS);
-        Span span = builder.kind(Span.Kind.CONSUMER).name(name).start();
+        return open(builder.kind(Span.Kind.CONSUMER), name);
+    }
+
+    /**
+     * Opens a span named {@code name} as the current span until the returned scope is closed, a child of
+     * {@code traceparent}: for work done later, by something not traced itself, for what that trace began (the
+     * deadline sweeper compensating a checkout). A new trace when {@code traceparent} is null or not W3C.
+     */
+    public Opened resume(@Nullable String traceparent, String name) {
+        Span.Builder builder = traceparent == null
+                ? tracer.spanBuilder().setNoParent()
+                : propagator.extract(Map.of(TRACEPARENT, traceparent), Map::get);
+        return open(builder, name);
+    }
+
+    private Opened open(Span.Builder builder, String name) {
+        Span span = builder.name(name).start();
         return new Opened(span, tracer.withSpan(span));
     }
 
-    /** A consumed record's span and its scope, closed together: the scope first, then the span. */
-    record Opened(Span span, Tracer.SpanInScope scope) implements AutoCloseable {
+    /** A span and its scope, closed together: the scope first, then the span. */
+    public record Opened(Span span, Tracer.SpanInScope scope) implements AutoCloseable {
 
         @Override
         public void close() {
