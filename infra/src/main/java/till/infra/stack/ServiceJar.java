@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A service's executable jar, and how a JVM is started from it quickly.
@@ -65,7 +66,17 @@ public final class ServiceJar {
      * Until a cache exists, every JVM trains one, each into a file of its own: the first to stop gracefully puts
      * its cache in place, and a stack that runs for long (a test JVM's shared stack) keeps none from the others.
      */
-    public synchronized Launch launch() {
+    public Launch launch() {
+        return launch(System.getenv("JAVA_TOOL_OPTIONS"));
+    }
+
+    /**
+     * {@code javaToolOptions}: what every JVM started from here picks up. A profiled run ({@code ./run bench
+     * --profile} passes {@code -XX:StartFlightRecording} that way) starts from a cache but never trains one: JFR is
+     * off in the JVM that writes a cache, and the recording left would be that JVM's, a second of class loading
+     * under the service's name, instead of the service's run.
+     */
+    synchronized Launch launch(@Nullable String javaToolOptions) {
         if (Runtime.version().feature() < FIRST_AOT_FEATURE) {
             return new Launch(List.of("-jar", execJar.toString()), false, code -> {});
         }
@@ -74,6 +85,9 @@ public final class ServiceJar {
         Path cache = build.resolve("app.aot");
         if (Files.isRegularFile(cache)) {
             return new Launch(List.of("-XX:AOTCache=" + cache, "-jar", jar.toString()), false, code -> {});
+        }
+        if (javaToolOptions != null && javaToolOptions.contains("StartFlightRecording")) {
+            return new Launch(List.of("-jar", jar.toString()), false, code -> {});
         }
         Path trained = build.resolve(
                 "training-" + ProcessHandle.current().pid() + "-" + TRAINING_RUNS.incrementAndGet() + ".aot");
@@ -125,7 +139,8 @@ public final class ServiceJar {
                                 "extracting " + execJar.getFileName(),
                                 List.of("-Djarmode=tools"),
                                 List.of("-jar", execJar.toString(), "extract", "--destination", fresh.toString()),
-                                Map.of(),
+                                // Not profiled: a profiled run's recording of this JVM would pass for the service's.
+                                Map.of("JAVA_TOOL_OPTIONS", ""),
                                 home.resolve("extract.log"))
                         .awaitSuccess(Duration.ofMinutes(2));
                 if (Files.exists(dir)) {

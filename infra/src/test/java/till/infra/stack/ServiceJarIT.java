@@ -46,10 +46,17 @@ class ServiceJarIT {
         }
     }
 
+    private static final String PROFILED = "-XX:StartFlightRecording=filename=target/,settings=profile";
+
     @Test
     void theFirstJvmTrainsTheCacheAsItStopsAndTheNextStartsFromItWhileAKilledTrainingLeavesNone() throws Exception {
         ServiceJar jar = ServiceJar.of(ROOT, "sync-checkout");
         Directories.delete(ROOT.resolve("sync-checkout/target/fast-start"));
+
+        // A profiled run never trains (JFR is off in a JVM writing a cache): it starts the extracted jar as it is.
+        ServiceJar.Launch profiled = jar.launch(PROFILED);
+        assertThat(profiled.training()).isFalse();
+        assertThat(profiled.args()).noneMatch(arg -> arg.startsWith("-XX:AOT"));
 
         ServiceJar.Launch killedWhileTraining = jar.launch();
         assertThat(killedWhileTraining.training()).isTrue();
@@ -70,6 +77,9 @@ class ServiceJarIT {
         ServiceJar.Launch cached = jar.launch();
         assertThat(cached.training()).isFalse();
         assertThat(cached.args()).contains("-XX:AOTCache=" + cache);
+        assertThat(jar.launch(PROFILED).args())
+                .as("a profiled run starts from the cache")
+                .contains("-XX:AOTCache=" + cache);
         Path log = work.resolve("cached.log");
         ChildProcess fromCache = start(cached, "cached");
         fromCache.stop();
