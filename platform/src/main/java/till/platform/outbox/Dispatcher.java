@@ -237,7 +237,6 @@ final class Dispatcher {
      * comes back on every row (on a single row of nulls if nothing is new), so an empty batch moves on too.
      */
     private Page nextPage(Connection lease, Batches batches, int limit) throws SQLException {
-        metrics.read();
         try (PreparedStatement statement = lease.prepareStatement(PAGE)) {
             statement.setString(1, batches.current());
             statement.setString(2, batches.previous());
@@ -260,6 +259,9 @@ final class Dispatcher {
                     }
                 }
             }
+            // Counted once read, not when asked for: a count above zero says the first batch's snapshot is taken, so
+            // a transaction that commits after it is in no batch yet (OutboxDirectHandOverIT waits on this).
+            metrics.read();
             return new Page(snapshot, rows);
         }
     }

@@ -228,7 +228,9 @@ class OutboxDirectHandOverIT extends PlatformHarness {
         OutboxRelay relay = relay(pollInterval);
         relay.start();
         started.add(relay);
-        // Leading, taking tickets, and past its first batch (which every leadership reads at once).
+        // Leading, taking tickets, and past the first read of its first batch (which every leadership makes at once):
+        // a page counts once read, so a transaction committed from now on is in no batch yet and goes directly. Counted
+        // when asked for, a busy machine let a test's commit land before that read's snapshot (read from the table).
         await().atMost(Duration.ofSeconds(30)).until(() -> relay.directHandOver() != null && relay.tableReads() > 0);
         return relay;
     }
