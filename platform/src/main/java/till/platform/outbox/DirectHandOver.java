@@ -114,12 +114,20 @@ final class DirectHandOver {
         wakeUps.signalDirect();
     }
 
-    /** The transaction rolled back, or its outcome is unknown (then its rows, if committed, are the table's). */
-    synchronized void drop(Ticket ticket) {
+    /**
+     * The transaction rolled back ({@code rolledBack}), or its outcome is unknown: then its rows, if it committed
+     * after all, are the table's, and a read is asked for. A rollback has nothing to read: the dispatcher is only
+     * woken to hand over the tickets its ticket held up.
+     */
+    synchronized void drop(Ticket ticket, boolean rolledBack) {
         if (ticket.state == Ticket.State.PENDING) {
             ticket.state = Ticket.State.DROPPED;
         }
-        wakeUps.signal();
+        if (rolledBack) {
+            wakeUps.signalDirect();
+        } else {
+            wakeUps.signal();
+        }
     }
 
     /**

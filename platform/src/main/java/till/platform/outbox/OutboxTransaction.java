@@ -76,7 +76,7 @@ final class OutboxTransaction implements TransactionSynchronization {
                 line.ready(taken, rows, earlier);
             } else {
                 // Rolled back: nothing to send. Unknown: if it committed after all, the table has its rows.
-                line.drop(taken);
+                line.drop(taken, status == STATUS_ROLLED_BACK);
             }
         } else if (status == STATUS_COMMITTED) {
             // The hint for this instance's relay, which is the active one or may be by the next poll.
