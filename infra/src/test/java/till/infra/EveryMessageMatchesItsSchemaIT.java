@@ -93,7 +93,7 @@ class EveryMessageMatchesItsSchemaIT {
         while (!seen.keySet().containsAll(wanted) && System.nanoTime() < deadline) {
             seen.clear();
             violations.clear();
-            for (ConsumerRecord<String, String> record : everyRecord(stack.kafkaBootstrapServers())) {
+            for (ConsumerRecord<String, String> record : everyRecord(stack.kafkaClientConfig())) {
                 if (!publishedByTill(record.value())) {
                     // Other tests on this shared stack write commands (and poison) to the topics themselves.
                     continue;
@@ -123,9 +123,9 @@ class EveryMessageMatchesItsSchemaIT {
     }
 
     /** Every record of every topic but the dead-letter ones, from the beginning to the end offsets of now. */
-    private static List<ConsumerRecord<String, String>> everyRecord(String bootstrap) {
+    private static List<ConsumerRecord<String, String>> everyRecord(Map<String, Object> kafka) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(kafka);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

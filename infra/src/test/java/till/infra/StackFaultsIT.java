@@ -254,9 +254,7 @@ class StackFaultsIT extends StackTest {
     /** inventory.events for these products, per product, skipping message ids already seen (as the inbox does). */
     private Map<String, List<Long>> readStockEvents(List<String> productIds, Map<String, Long> until) {
         var props = new java.util.Properties();
-        props.put(
-                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                stack.kafkaBootstrapServers());
+        props.putAll(stack.kafkaClientConfig());
         props.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "order-check-" + UUID.randomUUID());
         props.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(

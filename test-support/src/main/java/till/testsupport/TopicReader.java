@@ -30,8 +30,17 @@ public final class TopicReader {
             String topic,
             Predicate<ConsumerRecord<String, String>> matching,
             Predicate<List<ConsumerRecord<String, String>>> enough) {
+        return read(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, matching, enough);
+    }
+
+    /** As {@link #read(String, String, Predicate, Predicate)}, with a client's settings (a login) for the broker. */
+    public static List<ConsumerRecord<String, String>> read(
+            Map<String, Object> kafka,
+            String topic,
+            Predicate<ConsumerRecord<String, String>> matching,
+            Predicate<List<ConsumerRecord<String, String>>> enough) {
         List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = fromTheBeginning(bootstrapServers, topic)) {
+        try (KafkaConsumer<String, String> consumer = fromTheBeginning(kafka, topic)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!enough.test(found) && System.nanoTime() < deadline) {
                 poll(consumer, matching, found);
@@ -47,16 +56,22 @@ public final class TopicReader {
      */
     public static List<ConsumerRecord<String, String>> readToEnd(
             String bootstrapServers, String topic, Predicate<ConsumerRecord<String, String>> matching) {
+        return readToEnd(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, matching);
+    }
+
+    /** As {@link #readToEnd(String, String, Predicate)}, with a client's settings (a login) for the broker. */
+    public static List<ConsumerRecord<String, String>> readToEnd(
+            Map<String, Object> kafka, String topic, Predicate<ConsumerRecord<String, String>> matching) {
         List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = fromTheBeginning(bootstrapServers, topic)) {
+        try (KafkaConsumer<String, String> consumer = fromTheBeginning(kafka, topic)) {
             readToEnd(consumer, matching, found);
         }
         return found;
     }
 
-    private static KafkaConsumer<String, String> fromTheBeginning(String bootstrapServers, String topic) {
+    private static KafkaConsumer<String, String> fromTheBeginning(Map<String, Object> kafka, String topic) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

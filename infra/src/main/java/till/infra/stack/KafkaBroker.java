@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -13,40 +15,77 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.security.plain.PlainLoginModule;
 
 /**
  * A real single-node Kafka broker in KRaft mode (broker and controller in one process), run from Maven
  * Central's {@code kafka_2.13} in its own JVM. Its storage is formatted (as {@code kafka-storage.sh format} does)
  * only when it has none yet: a new start keeps the cluster id, the node id, the topics and the consumers' offsets,
  * and Kafka recovers its log after a kill.
+ *
+ * <p>Nobody reaches it without logging in. Clients (and the broker itself, between its listeners) use SASL/SCRAM-SHA-512
+ * with the identities of {@link KafkaCredentials}, created in the metadata log when the storage is formatted; the
+ * controller listener uses SASL/PLAIN with the broker's identity (KRaft cannot check SCRAM there: the credentials
+ * live in the metadata the controller serves). The StandardAuthorizer denies whatever no ACL allows
+ * ({@link KafkaAcls}); the operator and the broker are super users.
  */
 final class KafkaBroker {
 
     private final int port;
     private final Path config;
     private final Path logs;
+    private final KafkaCredentials credentials;
     private ChildProcess process;
 
-    private KafkaBroker(int port, Path config, Path logs) {
+    private KafkaBroker(int port, Path config, Path logs, KafkaCredentials credentials) {
         this.port = port;
         this.config = config;
         this.logs = logs;
+        this.credentials = credentials;
     }
 
     static KafkaBroker start(Path dir, int port, int controllerPort, Path logs) {
         Path data = dir.resolve("data");
         Path config = dir.resolve("server.properties");
+        Path passwords = dir.resolve("credentials.properties");
+        boolean formatted = Files.exists(data.resolve("meta.properties"));
+        if (formatted && !Files.exists(passwords)) {
+            // Its SCRAM credentials can only be added at format time; a log formatted before Kafka asked for them has
+            // none.
+            throw new IllegalStateException("the broker's log in " + data + " has no Kafka credentials (" + passwords
+                    + " is missing): it was made before the broker required SASL. Back up what you need"
+                    + " (docs/runbook.md) and start with ./run stack --fresh");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        KafkaCredentials credentials = KafkaCredentials.loadOrCreate(passwords);
+        KafkaLogin broker = credentials.broker();
         Properties props = new Properties();
         props.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", "1"),
                 Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
+                Map.entry("listeners", "CLIENTS://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort),
+                Map.entry("advertised.listeners", "CLIENTS://127.0.0.1:" + port),
                 Map.entry("controller.listener.names", "CONTROLLER"),
-                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                Map.entry("inter.broker.listener.name", "CLIENTS"),
+                Map.entry("listener.security.protocol.map", "CLIENTS:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT"),
+                Map.entry("listener.name.clients.sasl.enabled.mechanisms", KafkaLogin.MECHANISM),
+                Map.entry("sasl.mechanism.inter.broker.protocol", KafkaLogin.MECHANISM),
+                Map.entry("listener.name.clients.scram-sha-512.sasl.jaas.config", broker.jaasConfig()),
+                Map.entry("listener.name.controller.sasl.enabled.mechanisms", "PLAIN"),
+                Map.entry("sasl.mechanism.controller.protocol", "PLAIN"),
+                Map.entry(
+                        "listener.name.controller.plain.sasl.jaas.config",
+                        PlainLoginModule.class.getName() + " required username=\"" + broker.user() + "\" password=\""
+                                + broker.password() + "\" user_" + broker.user() + "=\"" + broker.password() + "\";"),
+                Map.entry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"),
+                Map.entry("super.users", "User:" + credentials.operator().user() + ";User:" + broker.user()),
                 Map.entry("log.dirs", data.toString()),
                 Map.entry("num.partitions", "12"),
                 Map.entry("auto.create.topics.enable", "false"),
@@ -63,39 +102,33 @@ final class KafkaBroker {
                 // but a power cut may lose the last seconds, which the outboxes still hold as unacknowledged rows.
                 Map.entry("min.insync.replicas", "1"),
                 Map.entry("unclean.leader.election.enable", "false")));
-        try {
-            Files.createDirectories(dir);
-            // Rewritten on every start: the ports may differ; the storage stays.
-            try (var out = Files.newBufferedWriter(config)) {
-                props.store(out, "Till embedded stack: single-node KRaft broker");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (!Files.exists(data.resolve("meta.properties"))) {
+        // Rewritten on every start: the ports may differ; the storage stays. It holds passwords.
+        PrivateFiles.writeProperties(config, props, "Till embedded stack: single-node KRaft broker");
+        if (!formatted) {
             // Never formatted, or a format cut short: nothing was ever written to it.
             Directories.delete(data);
-            format(config, logs);
+            format(config, credentials, logs);
         }
-        KafkaBroker kafka = new KafkaBroker(port, config, logs);
+        KafkaBroker kafka = new KafkaBroker(port, config, logs, credentials);
         kafka.launch(Duration.ofSeconds(90));
+        // On every start, so a new start on older data gets today's grants; granting again what is granted is a no-op.
+        kafka.grant(KafkaAcls.bindings(credentials));
         return kafka;
     }
 
-    private static void format(Path config, Path logs) {
+    private static void format(Path config, KafkaCredentials credentials, Path logs) {
         List<String> jvm = List.of("-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"));
-        ChildProcess format = ChildProcess.startJava(
-                "kafka-storage-format",
-                jvm,
-                List.of(
-                        "kafka.tools.StorageTool",
-                        "format",
-                        "-t",
-                        Uuid.randomUuid().toString(),
-                        "-c",
-                        config.toString()),
-                Map.of(),
-                logs.resolve("kafka-format.log"));
+        List<String> args = new ArrayList<>(List.of(
+                "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
+        // Every identity's SCRAM credential goes into the metadata log with the format: the broker needs its own
+        // before it can serve anyone, and no client could log in to add the others.
+        for (KafkaLogin login : credentials.all()) {
+            args.addAll(List.of(
+                    "--add-scram",
+                    KafkaLogin.MECHANISM + "=[name=" + login.user() + ",password=" + login.password() + "]"));
+        }
+        ChildProcess format =
+                ChildProcess.startJava("kafka-storage-format", jvm, args, Map.of(), logs.resolve("kafka-format.log"));
         format.awaitSuccess(Duration.ofSeconds(60));
     }
 
@@ -124,9 +157,18 @@ final class KafkaBroker {
         return "127.0.0.1:" + port;
     }
 
-    /** Creates the topics that do not exist yet. */
+    KafkaCredentials credentials() {
+        return credentials;
+    }
+
+    /** A client's settings to reach this broker as the operator, who may do anything. */
+    Map<String, Object> operatorConfig() {
+        return credentials.operator().clientConfig(bootstrapServers());
+    }
+
+    /** Creates the topics that do not exist yet, as the operator. */
     void createTopics(List<String> names, int partitions) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        try (Admin admin = Admin.create(operatorConfig())) {
             for (String name : names) {
                 try {
                     admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
@@ -143,14 +185,24 @@ final class KafkaBroker {
         }
     }
 
+    private void grant(List<AclBinding> bindings) {
+        try (Admin admin = Admin.create(operatorConfig())) {
+            admin.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("could not create the services' ACLs", e.getCause());
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("could not create the services' ACLs", e);
+        }
+    }
+
     private boolean answers() {
         if (!Ports.accepts(port)) {
             return false;
         }
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000"))) {
+        Map<String, Object> config = new HashMap<>(operatorConfig());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+        try (Admin admin = Admin.create(config)) {
             return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
         } catch (Exception e) {
             return false;

@@ -127,7 +127,9 @@ public final class Stack implements AutoCloseable {
         say.accept("starting Kafka (KRaft) on " + work.resolve("kafka") + " ...");
         kafka = KafkaBroker.start(work.resolve("kafka"), port(9092), port(9093), logs);
         stops.add(kafka::stop);
-        // Topics that exist (a new start on the same data) are left as they are.
+        // Topics that exist (a new start on the same data) are left as they are. The operator creates them all
+        // here, before any service starts: a service's identity may not create topics (KafkaAcls), so the services
+        // are told not to declare them (SPRING_KAFKA_ADMIN_AUTO_CREATE below).
         kafka.createTopics(Topics.ALL, options.partitions());
 
         say.accept("starting inventory-service, ledger-service, checkout-service"
@@ -148,6 +150,9 @@ public final class Stack implements AutoCloseable {
                 env.put(prefix + "_DB_PASSWORD", name.id());
                 env.put("TILL_TOPICS_PARTITIONS", String.valueOf(options.partitions()));
                 env.put("TILL_CHECKOUT_DEADLINE", options.checkoutDeadline().toMillis() + "ms");
+                // The service logs in to the broker as itself, and may do only what KafkaAcls grants it.
+                env.putAll(kafka.credentials().service(name).springEnv());
+                env.put("SPRING_KAFKA_ADMIN_AUTO_CREATE", "false");
                 env.putAll(options.serviceEnv());
                 String log = name.id() + "-service" + (instance == 1 ? "" : "-" + instance) + ".log";
                 TillService service = new TillService(name, instance, options.root(), port, env, logs.resolve(log));
@@ -189,6 +194,16 @@ public final class Stack implements AutoCloseable {
 
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** A Kafka client's settings to reach the broker as the operator, who may do anything. */
+    public Map<String, Object> kafkaClientConfig() {
+        return kafka.operatorConfig();
+    }
+
+    /** A Kafka client's settings to reach the broker as the service does, with only its ACLs. */
+    public Map<String, Object> kafkaClientConfig(TillService.Name service) {
+        return kafka.credentials().service(service).clientConfig(kafka.bootstrapServers());
     }
 
     /** The broker JVM's process id. */
@@ -237,17 +252,19 @@ public final class Stack implements AutoCloseable {
             env.put(name.envPrefix() + "_DB_PASSWORD", name.id());
         }
         env.put("LOGS", options.workDir().resolve("logs").toString());
+        KafkaLogin operator = kafka.credentials().operator();
+        env.put("KAFKA_SECURITY_PROTOCOL", KafkaLogin.SECURITY_PROTOCOL);
+        env.put("KAFKA_SASL_MECHANISM", KafkaLogin.MECHANISM);
+        env.put("KAFKA_OPERATOR_USER", operator.user());
+        env.put("KAFKA_OPERATOR_PASSWORD", operator.password());
         return env;
     }
 
     private void writeEnv(Path file) {
         StringBuilder text = new StringBuilder("# Written by ./run stack; valid while it runs.\n");
         env().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-        try {
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // It holds passwords.
+        PrivateFiles.write(file, text.toString());
     }
 
     private static void deleteEnv(Path file) {
