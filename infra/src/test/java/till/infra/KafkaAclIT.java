@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -62,7 +63,15 @@ class KafkaAclIT extends StackTest {
                 KafkaConsumer<String, String> ledgers = consumer(TillService.Name.CHECKOUT, "ledger-commands")) {
             assertThat(own.committed(Set.of(reply), Duration.ofSeconds(30))).containsKey(reply);
 
-            assertThat(refusal(() -> own.partitionsFor(Topics.LEDGER_COMMANDS, Duration.ofSeconds(30))))
+            TopicPartition command = new TopicPartition(Topics.LEDGER_COMMANDS, 0);
+            own.assign(List.of(command));
+            own.seekToBeginning(List.of(command));
+            assertThat(refusal(() -> {
+                        // The refusal of the offsets' look-up comes out of a poll: a few, a bounded while.
+                        for (int poll = 0; poll < 15; poll++) {
+                            own.poll(Duration.ofSeconds(2));
+                        }
+                    }))
                     .isInstanceOf(TopicAuthorizationException.class);
             assertThat(refusal(() -> ledgers.committed(Set.of(reply), Duration.ofSeconds(30))))
                     .isInstanceOf(GroupAuthorizationException.class);
