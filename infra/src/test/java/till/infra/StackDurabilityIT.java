@@ -85,6 +85,7 @@ class StackDurabilityIT {
         assertThat(setting("fsync")).isEqualTo("on");
         assertThat(setting("synchronous_commit")).isEqualTo("on");
         String clusterId = clusterId();
+        String operatorPassword = stack.env().get("KAFKA_OPERATOR_PASSWORD");
         String product = till.product(PRICE, 10);
         String customer = till.customer(100_000);
         List<String> sales = new ArrayList<>();
@@ -111,6 +112,9 @@ class StackDurabilityIT {
 
         assertThat(reads(restarted, product, customer, sales)).isEqualTo(before);
         assertThat(clusterId()).as("the broker's cluster, kept").isEqualTo(clusterId);
+        assertThat(stack.env().get("KAFKA_OPERATOR_PASSWORD"))
+                .as("the broker's passwords, kept with its log")
+                .isEqualTo(operatorPassword);
         assertThat(restarted.sell(customer, product, firstKey))
                 .as("the first sale's key answers the first sale")
                 .contains(sales.getFirst());

@@ -14,10 +14,16 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.security.plain.PlainLoginModule;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real single-node Kafka broker in KRaft mode (broker and controller in one process), run from Maven
@@ -34,16 +40,29 @@ import org.apache.kafka.common.security.plain.PlainLoginModule;
 final class KafkaBroker {
 
     private final int port;
+    private final int controllerPort;
     private final Path config;
     private final Path logs;
     private final KafkaCredentials credentials;
+
+    /** Where the credentials are kept once the log has them; null when it has had them from the start. */
+    private @Nullable Path credentialsToStore;
+
     private ChildProcess process;
 
-    private KafkaBroker(int port, Path config, Path logs, KafkaCredentials credentials) {
+    private KafkaBroker(
+            int port,
+            int controllerPort,
+            Path config,
+            Path logs,
+            KafkaCredentials credentials,
+            @Nullable Path credentialsToStore) {
         this.port = port;
+        this.controllerPort = controllerPort;
         this.config = config;
         this.logs = logs;
         this.credentials = credentials;
+        this.credentialsToStore = credentialsToStore;
     }
 
     static KafkaBroker start(Path dir, int port, int controllerPort, Path logs) {
@@ -51,19 +70,13 @@ final class KafkaBroker {
         Path config = dir.resolve("server.properties");
         Path passwords = dir.resolve("credentials.properties");
         boolean formatted = Files.exists(data.resolve("meta.properties"));
-        if (formatted && !Files.exists(passwords)) {
-            // Its SCRAM credentials can only be added at format time; a log formatted before Kafka asked for them has
-            // none.
-            throw new IllegalStateException("the broker's log in " + data + " has no Kafka credentials (" + passwords
-                    + " is missing): it was made before the broker required SASL. Back up what you need"
-                    + " (docs/runbook.md) and start with ./run stack --fresh");
-        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        KafkaCredentials credentials = KafkaCredentials.loadOrCreate(passwords);
+        boolean kept = Files.exists(passwords);
+        KafkaCredentials credentials = kept ? KafkaCredentials.load(passwords) : KafkaCredentials.generate();
         KafkaLogin broker = credentials.broker();
         Properties props = new Properties();
         props.putAll(Map.ofEntries(
@@ -80,10 +93,7 @@ final class KafkaBroker {
                 Map.entry("listener.name.clients.scram-sha-512.sasl.jaas.config", broker.jaasConfig()),
                 Map.entry("listener.name.controller.sasl.enabled.mechanisms", "PLAIN"),
                 Map.entry("sasl.mechanism.controller.protocol", "PLAIN"),
-                Map.entry(
-                        "listener.name.controller.plain.sasl.jaas.config",
-                        PlainLoginModule.class.getName() + " required username=\"" + broker.user() + "\" password=\""
-                                + broker.password() + "\" user_" + broker.user() + "=\"" + broker.password() + "\";"),
+                Map.entry("listener.name.controller.plain.sasl.jaas.config", plainJaasConfig(broker, true)),
                 Map.entry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"),
                 Map.entry("super.users", "User:" + credentials.operator().user() + ";User:" + broker.user()),
                 Map.entry("log.dirs", data.toString()),
@@ -105,11 +115,18 @@ final class KafkaBroker {
         // Rewritten on every start: the ports may differ; the storage stays. It holds passwords.
         PrivateFiles.writeProperties(config, props, "Till embedded stack: single-node KRaft broker");
         if (!formatted) {
-            // Never formatted, or a format cut short: nothing was ever written to it.
+            // Never formatted, or a format cut short: nothing was ever written to it. Kept before the format that
+            // puts them into the log, so a format cut short is done again with the same passwords.
+            if (!kept) {
+                credentials.save(passwords);
+            }
             Directories.delete(data);
             format(config, credentials, logs);
         }
-        KafkaBroker kafka = new KafkaBroker(port, config, logs, credentials);
+        // A log without the passwords' file (made before the broker required SASL, or the file was lost) gets new
+        // ones as it starts, and the file only once the log has them.
+        KafkaBroker kafka =
+                new KafkaBroker(port, controllerPort, config, logs, credentials, formatted && !kept ? passwords : null);
         kafka.launch(Duration.ofSeconds(90));
         // On every start, so a new start on older data gets today's grants; granting again what is granted is a no-op.
         kafka.grant(KafkaAcls.bindings(credentials));
@@ -139,7 +156,57 @@ final class KafkaBroker {
                 List.of(KafkaMain.class.getName(), config.toString()),
                 Map.of(),
                 logs.resolve("kafka.log"));
-        process.awaitReady(this::answers, timeout);
+        process.awaitReady(() -> credentialsStored() && answers(), timeout);
+    }
+
+    /**
+     * Puts every identity's SCRAM credential into a log that lacks them, through the controller listener as the
+     * broker (a super user, checked against the PLAIN password in server.properties, not against the log): no
+     * identity of the log could log in on the clients' listener yet.
+     */
+    private boolean credentialsStored() {
+        if (credentialsToStore == null) {
+            return true;
+        }
+        if (!Ports.accepts(controllerPort)) {
+            return false;
+        }
+        KafkaLogin broker = credentials.broker();
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG,
+                "127.0.0.1:" + controllerPort,
+                AdminClientConfig.SECURITY_PROTOCOL_CONFIG,
+                KafkaLogin.SECURITY_PROTOCOL,
+                SaslConfigs.SASL_MECHANISM,
+                "PLAIN",
+                SaslConfigs.SASL_JAAS_CONFIG,
+                plainJaasConfig(broker, false),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                "5000"))) {
+            admin.alterUserScramCredentials(credentials.all().stream()
+                            .map(login -> (UserScramCredentialAlteration) new UserScramCredentialUpsertion(
+                                    login.user(),
+                                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096),
+                                    login.password()))
+                            .toList())
+                    .all()
+                    .get(10, TimeUnit.SECONDS);
+        } catch (Exception notYet) {
+            // The controller may still be starting: asked again at the next readiness check, until the launch's
+            // timeout; said, in case it is not that.
+            System.err.println("kafka: the SCRAM credentials are not stored yet: " + notYet);
+            return false;
+        }
+        credentials.save(credentialsToStore);
+        credentialsToStore = null;
+        return true;
+    }
+
+    /** The broker's SASL/PLAIN login on the controller listener; {@code server}: also the password it checks. */
+    private static String plainJaasConfig(KafkaLogin broker, boolean server) {
+        return PlainLoginModule.class.getName() + " required username=\"" + broker.user() + "\" password=\""
+                + broker.password() + "\"" + (server ? " user_" + broker.user() + "=\"" + broker.password() + "\"" : "")
+                + ";";
     }
 
     /** Starts the stopped broker again on the same port and data: for outage tests. */

@@ -28,30 +28,38 @@ final class KafkaCredentials {
         this.passwords = passwords;
     }
 
-    /** The file's passwords, or new ones written to it (readable by its owner only) when there is none. */
-    static KafkaCredentials loadOrCreate(Path file) {
+    /** The passwords a {@link #save} wrote. */
+    static KafkaCredentials load(Path file) {
         Properties passwords = new Properties();
-        try {
-            if (Files.exists(file)) {
-                try (var in = Files.newBufferedReader(file)) {
-                    passwords.load(in);
-                }
-            } else {
-                SecureRandom random = new SecureRandom();
-                for (String user : users().toList()) {
-                    byte[] secret = new byte[20];
-                    random.nextBytes(secret);
-                    passwords.setProperty(user, HexFormat.of().formatHex(secret));
-                }
-                Path written = file.resolveSibling(file.getFileName() + ".new");
-                PrivateFiles.writeProperties(
-                        written, passwords, "Till stack: the Kafka broker's SCRAM passwords, made for its format");
-                Files.move(written, file, StandardCopyOption.ATOMIC_MOVE);
-            }
+        try (var in = Files.newBufferedReader(file)) {
+            passwords.load(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read or write the Kafka credentials in " + file, e);
+            throw new UncheckedIOException("could not read the Kafka credentials in " + file, e);
         }
         return new KafkaCredentials(passwords);
+    }
+
+    /** New random passwords for every identity. */
+    static KafkaCredentials generate() {
+        SecureRandom random = new SecureRandom();
+        Properties passwords = new Properties();
+        for (String user : users().toList()) {
+            byte[] secret = new byte[20];
+            random.nextBytes(secret);
+            passwords.setProperty(user, HexFormat.of().formatHex(secret));
+        }
+        return new KafkaCredentials(passwords);
+    }
+
+    /** Writes them to the file (readable by its owner only), whole or not at all. */
+    void save(Path file) {
+        Path written = file.resolveSibling(file.getFileName() + ".new");
+        PrivateFiles.writeProperties(written, passwords, "Till stack: the Kafka broker's SCRAM passwords");
+        try {
+            Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the Kafka credentials to " + file, e);
+        }
     }
 
     private static Stream<String> users() {

@@ -22,6 +22,7 @@ public final class KafkaTool {
 
     private static final Map<String, String> TOOLS = new TreeMap<>(Map.ofEntries(
             Map.entry("topics", "org.apache.kafka.tools.TopicCommand"),
+            Map.entry("acls", "org.apache.kafka.tools.AclCommand"),
             Map.entry("console-consumer", "org.apache.kafka.tools.consumer.ConsoleConsumer"),
             Map.entry("console-producer", "org.apache.kafka.tools.ConsoleProducer"),
             Map.entry("consumer-groups", "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand"),
