@@ -138,7 +138,8 @@ final class KafkaBroker {
         List<String> args = new ArrayList<>(List.of(
                 "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
         // Every identity's SCRAM credential goes into the metadata log with the format: the broker needs its own
-        // before it can serve anyone, and no client could log in to add the others.
+        // before it can serve anyone, and no client could log in to add the others. StorageTool takes them only on
+        // its command line, which this machine's other users could list for the second it runs: loopback, one user.
         for (KafkaLogin login : credentials.all()) {
             args.addAll(List.of(
                     "--add-scram",
