@@ -34,7 +34,10 @@ public final class StackMain {
         }));
         System.out.println();
         System.out.println("Till is up. Written to " + root.relativize(root.resolve(".stack/env")) + ":");
-        stack.env().forEach((k, v) -> System.out.println("  " + k + "=" + v));
+        // Passwords stay in the file (its owner's only), out of the terminal's scrollback.
+        stack.env()
+                .forEach(
+                        (k, v) -> System.out.println("  " + k + "=" + (k.endsWith("_PASSWORD") ? "(in the file)" : v)));
         System.out.println();
         System.out.println("Try:  curl -s " + stack.env().get("INVENTORY_URL") + "/api/products/espresso");
         System.out.println("      ./run kafka console-consumer --topic inventory.commands --from-beginning");
