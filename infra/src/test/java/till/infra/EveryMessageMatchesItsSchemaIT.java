@@ -89,7 +89,7 @@ class EveryMessageMatchesItsSchemaIT {
         while (!seen.keySet().containsAll(wanted) && System.nanoTime() < deadline) {
             seen.clear();
             violations.clear();
-            for (ConsumerRecord<String, String> record : everyRecord(stack.kafkaBootstrapServers())) {
+            for (ConsumerRecord<String, String> record : everyRecord(stack.kafkaClientConfig())) {
                 if (!publishedByTill(record.value())) {
                     // Other tests on this shared stack write commands (and poison) to the topics themselves.
                     continue;
@@ -119,11 +119,11 @@ class EveryMessageMatchesItsSchemaIT {
     }
 
     /** Every record of every topic but the dead-letter ones, from the beginning to the end offsets of now. */
-    private static List<ConsumerRecord<String, String>> everyRecord(String bootstrap) {
+    private static List<ConsumerRecord<String, String>> everyRecord(Map<String, Object> kafka) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         for (String topic : Topics.ALL) {
             if (!topic.endsWith(".DLT")) {
-                records.addAll(TopicReader.readToEnd(bootstrap, topic, record -> true));
+                records.addAll(TopicReader.readToEnd(kafka, topic, record -> true));
             }
         }
         return records;

@@ -106,7 +106,7 @@ class RelayKilledBetweenAcknowledgementAndMarkIT extends StackTest {
     /** Copies of the checkout's message of this type on the topic, read from the beginning to its end. */
     private long copies(String topic, String checkoutId, String type) {
         List<ConsumerRecord<String, String>> records = TopicReader.readToEnd(
-                stack.kafkaBootstrapServers(),
+                stack.kafkaClientConfig(),
                 topic,
                 r -> r.value().contains(checkoutId) && r.value().contains("\"" + type + "\""));
         long distinctIds = records.stream()

@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -93,6 +92,7 @@ class StackDurabilityIT {
         assertThat(setting("fsync")).isEqualTo("on");
         assertThat(setting("synchronous_commit")).isEqualTo("on");
         String clusterId = clusterId();
+        String operatorPassword = stack.env().get("KAFKA_OPERATOR_PASSWORD");
         String product = till.product(PRICE, 10);
         String customer = till.customer(100_000);
         List<String> sales = new ArrayList<>();
@@ -119,6 +119,9 @@ class StackDurabilityIT {
 
         assertThat(reads(restarted, product, customer, sales)).isEqualTo(before);
         assertThat(clusterId()).as("the broker's cluster, kept").isEqualTo(clusterId);
+        assertThat(stack.env().get("KAFKA_OPERATOR_PASSWORD"))
+                .as("the broker's passwords, kept with its log")
+                .isEqualTo(operatorPassword);
         assertThat(restarted.sell(customer, product, firstKey))
                 .as("the first sale's key answers the first sale")
                 .contains(sales.getFirst());
@@ -337,8 +340,7 @@ class StackDurabilityIT {
     }
 
     private String clusterId() throws Exception {
-        try (Admin admin =
-                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
+        try (Admin admin = Admin.create(stack.kafkaClientConfig())) {
             return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
         }
     }

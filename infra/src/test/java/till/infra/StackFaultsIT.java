@@ -264,7 +264,7 @@ class StackFaultsIT extends StackTest {
      */
     private Map<String, List<Long>> readStockEvents(List<String> productIds, Map<String, Long> until) {
         Set<String> wanted = new HashSet<>(productIds);
-        try (TopicReader reader = TopicReader.open(stack.kafkaBootstrapServers(), "inventory.events")) {
+        try (TopicReader reader = TopicReader.open(stack.kafkaClientConfig(), "inventory.events")) {
             Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
             List<ConsumerRecord<String, String>> read = reader.records();
             while (!caughtUp(versionsOf(read, wanted), until) && Instant.now().isBefore(deadline)) {

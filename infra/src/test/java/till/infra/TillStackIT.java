@@ -310,7 +310,7 @@ class TillStackIT extends StackTest {
         causedOn.put("ledger.events", 1); // EntryPosted
         causedOn.forEach((topic, count) -> {
             List<ConsumerRecord<String, String>> caused = TopicReader.read(
-                    stack.kafkaBootstrapServers(),
+                    stack.kafkaClientConfig(),
                     topic,
                     r -> r.value().contains(checkoutId),
                     found -> found.size() >= count);
@@ -361,10 +361,10 @@ class TillStackIT extends StackTest {
                 Map.of("adjustmentId", UUID.randomUUID().toString(), "delta", 10, "reason", "delivery"),
                 Map.of());
         assertThat(delivery.status()).isEqualTo(201);
-        int replayed = Replay.replay(stack.kafkaBootstrapServers(), "inventory.commands.DLT", shrink.id(), false);
+        int replayed = Replay.replay(stack.kafkaClientConfig(), "inventory.commands.DLT", shrink.id(), false);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> stock(product).get("onHand").asLong() == 7);
-        int replayedAgain = Replay.replay(stack.kafkaBootstrapServers(), "inventory.commands.DLT", shrink.id(), false);
+        int replayedAgain = Replay.replay(stack.kafkaClientConfig(), "inventory.commands.DLT", shrink.id(), false);
 
         assertThat(replayed).isEqualTo(1);
         assertThat(replayedAgain).isEqualTo(1);
@@ -375,7 +375,7 @@ class TillStackIT extends StackTest {
 
     private KafkaProducer<String, String> producer() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        props.putAll(stack.kafkaClientConfig());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         return new KafkaProducer<>(props);
@@ -384,7 +384,7 @@ class TillStackIT extends StackTest {
     /** Records of {@code topic} with {@code key}, from the beginning, until {@code atLeast} arrived (or 30 s). */
     private List<ConsumerRecord<String, String>> readAll(String topic, String key, int atLeast) {
         return TopicReader.read(
-                stack.kafkaBootstrapServers(), topic, r -> key.equals(r.key()), found -> found.size() >= atLeast);
+                stack.kafkaClientConfig(), topic, r -> key.equals(r.key()), found -> found.size() >= atLeast);
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {

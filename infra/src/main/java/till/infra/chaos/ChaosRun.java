@@ -45,7 +45,7 @@ public final class ChaosRun {
                         .sum() + " units, " + shop.customers.size() + " customers with "
                 + Opening.CREDIT_LIMIT_MINOR + " credit each");
         KafkaConsole console = new KafkaConsole(
-                stack.kafkaBootstrapServers(), stack.options().workDir().resolve("logs"));
+                stack.kafkaClientConfig(), stack.options().workDir().resolve("logs"));
         Faults faults = new Faults(stack, shop, random, console, say);
 
         Instant started = Instant.now();
