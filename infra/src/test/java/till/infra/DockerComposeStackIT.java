@@ -52,7 +52,9 @@ class DockerComposeStackIT {
     @Test
     void aSaleGoesThroughTheComposedStack() {
         try (TillClient client = new TillClient(new Credentials.Account(
-                TestCredentials.admin().user(), TestCredentials.admin().password()))) {
+                        TestCredentials.admin().user(), TestCredentials.admin().password()));
+                TillClient cashier = new TillClient(new Credentials.Account(
+                        TestCredentials.cashier().user(), TestCredentials.cashier().password()))) {
             String inventory = url("inventory", 8081);
             String ledger = url("ledger", 8082);
             String checkout = url("checkout", 8080);
@@ -68,7 +70,7 @@ class DockerComposeStackIT {
                                     Map.of())
                             .status())
                     .isEqualTo(201);
-            TillClient.Response sale = client.postWaiting(
+            TillClient.Response sale = cashier.postWaiting(
                     checkout + "/api/checkouts",
                     Map.of(
                             "customerId",

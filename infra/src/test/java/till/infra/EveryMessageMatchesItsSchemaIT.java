@@ -40,8 +40,7 @@ class EveryMessageMatchesItsSchemaIT {
     @Test
     void everyPublishedMessageConformsToItsSchema() {
         Stack stack = SharedStack.get();
-        TillClient client = SharedStack.client();
-        Till till = Till.of(stack, client);
+        Till till = Till.of(stack, SharedStack.callers());
         String product = till.product(250, 1);
         String rich = till.customer(100_000);
         String poor = till.customer(100);
@@ -62,7 +61,7 @@ class EveryMessageMatchesItsSchemaIT {
                         .get("reason")
                         .asString())
                 .isEqualTo("CREDIT_LIMIT_EXCEEDED");
-        TillClient.Response refund = client.post(
+        TillClient.Response refund = till.cashier().post(
                 till.checkout() + "/api/checkouts/" + confirmed + "/refunds",
                 Map.of("lines", List.of(Map.of("productId", product, "quantity", 1))),
                 Map.of("Idempotency-Key", "refund-" + confirmed));

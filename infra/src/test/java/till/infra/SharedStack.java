@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import till.infra.demo.Callers;
 import till.infra.demo.TillClient;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
@@ -17,6 +18,7 @@ final class SharedStack {
     private static Stack stack;
     private static RuntimeException failedToStart;
     private static TillClient client;
+    private static TillClient cashier;
 
     private SharedStack() {}
 
@@ -42,8 +44,10 @@ final class SharedStack {
                 new Stack.Options(root, throwAwayDir(root, "stack-it-"), false, 12, CHECKOUT_DEADLINE),
                 line -> System.out.println("stack: " + line));
         client = new TillClient(stack.credentials().admin());
+        cashier = new TillClient(stack.credentials().cashier());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();
+            cashier.close();
             stack.stop();
         }));
     }
@@ -59,9 +63,20 @@ final class SharedStack {
         }
     }
 
+    /** The admin's client: products, customers, the actuator. */
     static TillClient client() {
         get();
         return client;
+    }
+
+    /** The cashier's client: what a till does, selling and refunding. */
+    static TillClient cashier() {
+        get();
+        return cashier;
+    }
+
+    static Callers callers() {
+        return new Callers(cashier(), client());
     }
 
     static String url(TillService.Name name) {

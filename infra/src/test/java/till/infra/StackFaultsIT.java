@@ -133,7 +133,7 @@ class StackFaultsIT extends StackTest {
         for (var sale : saleOf.entrySet()) {
             JsonNode result = await().atMost(Duration.ofSeconds(90))
                     .until(
-                            () -> client.get(checkout + "/api/checkouts/" + sale.getKey())
+                            () -> cashier.get(checkout + "/api/checkouts/" + sale.getKey())
                                     .body(),
                             c -> !"PENDING".equals(c.get("status").asString()));
             if ("CONFIRMED".equals(result.get("status").asString())) {
@@ -166,7 +166,7 @@ class StackFaultsIT extends StackTest {
         // the sale's ReserveStock is committed and goes nowhere. (A relay killed after the broker's acknowledgement
         // and before its mark is RelayKilledBetweenAcknowledgementAndMarkIT.)
         checkoutService.restart(Duration.ofMinutes(2), Map.of("TILL_OUTBOX_RELAY_ENABLED", "false"));
-        TillClient.Response started = client.post(
+        TillClient.Response started = cashier.post(
                 checkout + "/api/checkouts",
                 Map.of("customerId", customer, "lines", List.of(Map.of("productId", product, "quantity", 1))),
                 Map.of("Idempotency-Key", UUID.randomUUID().toString()));
@@ -303,7 +303,7 @@ class StackFaultsIT extends StackTest {
         Instant giveUp = Instant.now().plus(Duration.ofMinutes(3));
         while (Instant.now().isBefore(giveUp)) {
             try {
-                TillClient.Response response = client.post(
+                TillClient.Response response = cashier.post(
                         checkout + "/api/checkouts",
                         Map.of(
                                 "customerId",

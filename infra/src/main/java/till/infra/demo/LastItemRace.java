@@ -61,12 +61,15 @@ public final class LastItemRace {
     }
 
     private final TillClient client;
+    private final TillClient cashier;
     private final String checkoutUrl;
     private final String inventoryUrl;
     private final String ledgerUrl;
 
-    public LastItemRace(TillClient client, String checkoutUrl, String inventoryUrl, String ledgerUrl) {
-        this.client = client;
+    /** The cashiers sell as {@link Callers#cashier}; the admin sets the race up and reads what happened. */
+    public LastItemRace(Callers callers, String checkoutUrl, String inventoryUrl, String ledgerUrl) {
+        this.client = callers.admin();
+        this.cashier = callers.cashier();
         this.checkoutUrl = checkoutUrl;
         this.inventoryUrl = inventoryUrl;
         this.ledgerUrl = ledgerUrl;
@@ -104,7 +107,7 @@ public final class LastItemRace {
             for (String customerId : customers) {
                 posted.add(cashierThreads.submit(() -> {
                     go.await();
-                    TillClient.Response response = client.post(
+                    TillClient.Response response = cashier.post(
                             checkoutUrl + "/api/checkouts",
                             Map.of(
                                     "customerId",
