@@ -54,7 +54,8 @@ class DockerComposeStackIT {
         try (TillClient client = new TillClient(new Credentials.Account(
                         TestCredentials.admin().user(), TestCredentials.admin().password()));
                 TillClient cashier = new TillClient(new Credentials.Account(
-                        TestCredentials.cashier().user(), TestCredentials.cashier().password()))) {
+                        TestCredentials.cashier().user(),
+                        TestCredentials.cashier().password()))) {
             String inventory = url("inventory", 8081);
             String ledger = url("ledger", 8082);
             String checkout = url("checkout", 8080);

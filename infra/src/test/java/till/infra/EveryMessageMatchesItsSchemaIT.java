@@ -61,10 +61,11 @@ class EveryMessageMatchesItsSchemaIT {
                         .get("reason")
                         .asString())
                 .isEqualTo("CREDIT_LIMIT_EXCEEDED");
-        TillClient.Response refund = till.cashier().post(
-                till.checkout() + "/api/checkouts/" + confirmed + "/refunds",
-                Map.of("lines", List.of(Map.of("productId", product, "quantity", 1))),
-                Map.of("Idempotency-Key", "refund-" + confirmed));
+        TillClient.Response refund = till.cashier()
+                .post(
+                        till.checkout() + "/api/checkouts/" + confirmed + "/refunds",
+                        Map.of("lines", List.of(Map.of("productId", product, "quantity", 1))),
+                        Map.of("Idempotency-Key", "refund-" + confirmed));
         assertThat(refund.status()).as(refund.body().toString()).isEqualTo(202);
 
         Set<String> wanted = Set.of(

@@ -129,9 +129,9 @@ class RunbookIT {
         org.awaitility.Awaitility.await()
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofSeconds(1))
-                .until(() -> till.infra.tools.Replay.replay(
-                                stack.kafkaClientConfig(), "inventory.commands.DLT", id, true)
-                        == 1);
+                .until(() ->
+                        till.infra.tools.Replay.replay(stack.kafkaClientConfig(), "inventory.commands.DLT", id, true)
+                                == 1);
         return id;
     }
 

@@ -78,7 +78,8 @@ class StackDurabilityIT {
         stack = Stack.start(options, say);
         if (callers == null) {
             callers = new Callers(
-                    new TillClient(stack.credentials().cashier()), new TillClient(stack.credentials().admin()));
+                    new TillClient(stack.credentials().cashier()),
+                    new TillClient(stack.credentials().admin()));
         }
         return stack;
     }
@@ -320,9 +321,7 @@ class StackDurabilityIT {
         for (String sale : sales) {
             reads.put(
                     sale,
-                    till.admin()
-                            .get(till.checkout() + "/api/checkouts/" + sale)
-                            .body());
+                    till.admin().get(till.checkout() + "/api/checkouts/" + sale).body());
             reads.put(
                     sale + "/timeline",
                     till.admin()

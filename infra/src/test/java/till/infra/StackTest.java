@@ -15,6 +15,7 @@ abstract class StackTest {
     protected final TillClient client = SharedStack.client();
     /** The cashier's: what a till does, selling and refunding. */
     protected final TillClient cashier = SharedStack.cashier();
+
     protected final String checkout = SharedStack.url(TillService.Name.CHECKOUT);
     protected final String inventory = SharedStack.url(TillService.Name.INVENTORY);
     protected final String ledger = SharedStack.url(TillService.Name.LEDGER);

@@ -20,10 +20,11 @@ record SyncCheckouts(Callers callers, String url, Cpu.Processes processes) imple
 
     @Override
     public Outcome checkout(String idempotencyKey, String customerId, List<Line> lines) {
-        TillClient.Response answer = callers.cashier().post(
-                url + "/api/sales",
-                Map.of("customerId", customerId, "lines", lines),
-                Map.of("Idempotency-Key", idempotencyKey));
+        TillClient.Response answer = callers.cashier()
+                .post(
+                        url + "/api/sales",
+                        Map.of("customerId", customerId, "lines", lines),
+                        Map.of("Idempotency-Key", idempotencyKey));
         if (answer.status() != 200 && answer.status() != 409) {
             throw new IllegalStateException("POST /api/sales: HTTP " + answer.status() + " " + answer.body());
         }

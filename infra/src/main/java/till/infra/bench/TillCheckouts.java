@@ -33,8 +33,7 @@ record TillCheckouts(
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final long AT_ONCE_NANOS = Duration.ofSeconds(1).toNanos();
 
-    TillCheckouts(
-            Callers callers, String checkoutUrl, String inventoryUrl, String ledgerUrl, Cpu.Processes processes) {
+    TillCheckouts(Callers callers, String checkoutUrl, String inventoryUrl, String ledgerUrl, Cpu.Processes processes) {
         this(callers, checkoutUrl, inventoryUrl, ledgerUrl, processes, new LongAdder(), new LongAdder(), Duration.ZERO);
     }
 
@@ -63,10 +62,11 @@ record TillCheckouts(
 
     private Outcome polling(String idempotencyKey, String customerId, List<Line> lines) {
         JsonNode checkout = ok(
-                callers.cashier().post(
-                        checkoutUrl + "/api/checkouts",
-                        Map.of("customerId", customerId, "lines", lines),
-                        Map.of("Idempotency-Key", idempotencyKey)),
+                callers.cashier()
+                        .post(
+                                checkoutUrl + "/api/checkouts",
+                                Map.of("customerId", customerId, "lines", lines),
+                                Map.of("Idempotency-Key", idempotencyKey)),
                 "POST /api/checkouts");
         return untilFinal(checkout, url -> {
             CheckoutLatencyBench.sleep(pollEvery);
@@ -76,11 +76,12 @@ record TillCheckouts(
 
     private Outcome waiting(String idempotencyKey, String customerId, List<Line> lines) {
         JsonNode checkout = ok(
-                callers.cashier().postWaiting(
-                        checkoutUrl + "/api/checkouts",
-                        Map.of("customerId", customerId, "lines", lines),
-                        Map.of("Idempotency-Key", idempotencyKey),
-                        WAIT_SECONDS),
+                callers.cashier()
+                        .postWaiting(
+                                checkoutUrl + "/api/checkouts",
+                                Map.of("customerId", customerId, "lines", lines),
+                                Map.of("Idempotency-Key", idempotencyKey),
+                                WAIT_SECONDS),
                 "POST /api/checkouts");
         if (!pending(checkout)) {
             answeredByPost.increment();

@@ -68,8 +68,11 @@ class DockerComposeAgreesTest {
 
     /** Where the containers reach the broker: its advertised INTERNAL listener. */
     private static String broker() throws IOException {
-        Matcher advertised = Pattern.compile("\nadvertised\\.listeners=(\\S+)\n").matcher(brokerScript());
-        assertThat(advertised.find()).as("advertised.listeners in kafka-start.sh").isTrue();
+        Matcher advertised =
+                Pattern.compile("\nadvertised\\.listeners=(\\S+)\n").matcher(brokerScript());
+        assertThat(advertised.find())
+                .as("advertised.listeners in kafka-start.sh")
+                .isTrue();
         return "kafka:" + port(advertised.group(1), "INTERNAL");
     }
 
@@ -106,8 +109,8 @@ class DockerComposeAgreesTest {
             }
             // Its Kafka login: Spring Boot's own properties, named as the embedded stack names them, as its own
             // identity, with the password from the shell; and no topics of its own making (kafka-init makes them).
-            Map<String, String> stackKafkaEnv = new java.util.TreeMap<>(
-                    new KafkaLogin(name.id(), "0".repeat(40)).springEnv());
+            Map<String, String> stackKafkaEnv =
+                    new java.util.TreeMap<>(new KafkaLogin(name.id(), "0".repeat(40)).springEnv());
             stackKafkaEnv.put("SPRING_KAFKA_ADMIN_AUTO_CREATE", "false");
             Map<String, String> springEnv = new java.util.TreeMap<>(env);
             springEnv.keySet().removeIf(variable -> !variable.startsWith("SPRING_"));
