@@ -40,7 +40,6 @@ import org.jspecify.annotations.Nullable;
 final class KafkaBroker {
 
     private final int port;
-    private final int controllerPort;
     private final Path config;
     private final Path logs;
     private final KafkaCredentials credentials;
@@ -53,13 +52,11 @@ final class KafkaBroker {
 
     private KafkaBroker(
             int port,
-            int controllerPort,
             Path config,
             Path logs,
             KafkaCredentials credentials,
             @Nullable Path credentialsToStore) {
         this.port = port;
-        this.controllerPort = controllerPort;
         this.config = config;
         this.logs = logs;
         this.credentials = credentials;
@@ -113,6 +110,16 @@ final class KafkaBroker {
                 // but a power cut may lose the last seconds, which the outboxes still hold as unacknowledged rows.
                 Map.entry("min.insync.replicas", "1"),
                 Map.entry("unclean.leader.election.enable", "false")));
+        // A log without the passwords' file (made before the broker required SASL, or the file was lost) has no SCRAM
+        // credential these passwords match, so no one could log in to store them: on this start only, the clients'
+        // listener also takes SASL/PLAIN for the broker's identity (a super user), checked against this file, not
+        // the log (credentialsStored). The controller listener cannot serve it: KRaft does not take that Admin API
+        // there. The next start writes this file without it.
+        boolean recovering = formatted && !kept;
+        if (recovering) {
+            props.put("listener.name.clients.sasl.enabled.mechanisms", KafkaLogin.MECHANISM + ",PLAIN");
+            props.put("listener.name.clients.plain.sasl.jaas.config", plainJaasConfig(broker, true));
+        }
         // Rewritten on every start: the ports may differ; the storage stays. It holds passwords.
         PrivateFiles.writeProperties(config, props, "Till embedded stack: single-node KRaft broker");
         if (!formatted) {
@@ -124,10 +131,9 @@ final class KafkaBroker {
             Directories.delete(data);
             format(config, credentials, logs);
         }
-        // A log without the passwords' file (made before the broker required SASL, or the file was lost) gets new
-        // ones as it starts, and the file only once the log has them.
+        // The recovering log gets new passwords as it starts, and the file only once the log has them.
         KafkaBroker kafka =
-                new KafkaBroker(port, controllerPort, config, logs, credentials, formatted && !kept ? passwords : null);
+                new KafkaBroker(port, config, logs, credentials, recovering ? passwords : null);
         kafka.launch(Duration.ofSeconds(90));
         // On every start, so a new start on older data gets today's grants; granting again what is granted is a no-op.
         kafka.grant(KafkaAcls.bindings(credentials));
@@ -163,30 +169,33 @@ final class KafkaBroker {
     }
 
     /**
-     * Puts every identity's SCRAM credential into a log that lacks them, through the controller listener as the
-     * broker (a super user, checked against the PLAIN password in server.properties, not against the log): no
-     * identity of the log could log in on the clients' listener yet.
+     * Puts every identity's SCRAM credential into a log that lacks them, through the clients' listener as the broker
+     * with SASL/PLAIN (a super user, checked against the password in server.properties, not against the log, and
+     * offered on a recovering start only): no identity of the log could log in with SCRAM yet.
      */
     private boolean credentialsStored() {
         Path store = credentialsToStore;
         if (store == null) {
             return true;
         }
-        if (!Ports.accepts(controllerPort)) {
+        if (!Ports.accepts(port)) {
             return false;
         }
         KafkaLogin broker = credentials.broker();
         try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG,
-                "127.0.0.1:" + controllerPort,
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
                 AdminClientConfig.SECURITY_PROTOCOL_CONFIG,
                 KafkaLogin.SECURITY_PROTOCOL,
                 SaslConfigs.SASL_MECHANISM,
                 "PLAIN",
                 SaslConfigs.SASL_JAAS_CONFIG,
                 plainJaasConfig(broker, false),
+                // The admin client refuses a default API timeout shorter than its request timeout (30 s unless set).
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                "5000",
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                "5000"))) {
+                "10000"))) {
             admin.alterUserScramCredentials(credentials.all().stream()
                             .map(login -> (UserScramCredentialAlteration) new UserScramCredentialUpsertion(
                                     login.user(),
@@ -198,7 +207,8 @@ final class KafkaBroker {
         } catch (Exception notYet) {
             // The controller may still be starting: asked again at the next readiness check, until the launch's
             // timeout; said, in case it is not that.
-            System.err.println("kafka: the SCRAM credentials are not stored yet: " + notYet);
+            System.err.println("kafka: the SCRAM credentials are not stored yet: " + notYet
+                    + (notYet.getCause() == null ? "" : " (" + notYet.getCause() + ")"));
             return false;
         }
         credentials.save(store);
@@ -206,7 +216,7 @@ final class KafkaBroker {
         return true;
     }
 
-    /** The broker's SASL/PLAIN login on the controller listener; {@code server}: also the password it checks. */
+    /** The broker's SASL/PLAIN login (controller listener; clients' when recovering); {@code server}: also the password it checks. */
     private static String plainJaasConfig(KafkaLogin broker, boolean server) {
         return PlainLoginModule.class.getName() + " required username=\"" + broker.user() + "\" password=\""
                 + broker.password() + "\"" + (server ? " user_" + broker.user() + "=\"" + broker.password() + "\"" : "")
