@@ -51,11 +51,7 @@ final class KafkaBroker {
     private @Nullable ChildProcess process;
 
     private KafkaBroker(
-            int port,
-            Path config,
-            Path logs,
-            KafkaCredentials credentials,
-            @Nullable Path credentialsToStore) {
+            int port, Path config, Path logs, KafkaCredentials credentials, @Nullable Path credentialsToStore) {
         this.port = port;
         this.config = config;
         this.logs = logs;
@@ -132,8 +128,7 @@ final class KafkaBroker {
             format(config, credentials, logs);
         }
         // The recovering log gets new passwords as it starts, and the file only once the log has them.
-        KafkaBroker kafka =
-                new KafkaBroker(port, config, logs, credentials, recovering ? passwords : null);
+        KafkaBroker kafka = new KafkaBroker(port, config, logs, credentials, recovering ? passwords : null);
         kafka.launch(Duration.ofSeconds(90));
         // On every start, so a new start on older data gets today's grants; granting again what is granted is a no-op.
         kafka.grant(KafkaAcls.bindings(credentials));
