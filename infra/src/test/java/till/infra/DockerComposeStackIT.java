@@ -3,7 +3,10 @@ package till.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,13 +32,30 @@ class DockerComposeStackIT {
             .withExposedService("inventory", 8081, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(5)))
             .withExposedService("ledger", 8082, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(5)))
             .withExposedService("checkout", 8080, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(5)))
-            // The compose file refuses to start without the REST identities (docs/SPEC.md, Security).
-            .withEnv(TestCredentials.environment());
+            // The compose file refuses to start without the REST identities and the broker's passwords (docs/SPEC.md,
+            // Security).
+            .withEnv(TestCredentials.environment())
+            .withEnv(kafkaPasswords());
+
+    /** A new random password for each of the broker's identities, as docker-compose.yml says to make them. */
+    private static Map<String, String> kafkaPasswords() {
+        SecureRandom random = new SecureRandom();
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String identity : List.of("OPERATOR", "BROKER", "CHECKOUT", "INVENTORY", "LEDGER")) {
+            byte[] secret = new byte[20];
+            random.nextBytes(secret);
+            env.put("KAFKA_" + identity + "_PASSWORD", HexFormat.of().formatHex(secret));
+        }
+        return env;
+    }
 
     @Test
     void aSaleGoesThroughTheComposedStack() {
         try (TillClient client = new TillClient(new Credentials.Account(
-                TestCredentials.admin().user(), TestCredentials.admin().password()))) {
+                        TestCredentials.admin().user(), TestCredentials.admin().password()));
+                TillClient cashier = new TillClient(new Credentials.Account(
+                        TestCredentials.cashier().user(),
+                        TestCredentials.cashier().password()))) {
             String inventory = url("inventory", 8081);
             String ledger = url("ledger", 8082);
             String checkout = url("checkout", 8080);
@@ -51,7 +71,7 @@ class DockerComposeStackIT {
                                     Map.of())
                             .status())
                     .isEqualTo(201);
-            TillClient.Response sale = client.postWaiting(
+            TillClient.Response sale = cashier.postWaiting(
                     checkout + "/api/checkouts",
                     Map.of(
                             "customerId",

@@ -40,8 +40,7 @@ class EveryMessageMatchesItsSchemaIT {
     @Test
     void everyPublishedMessageConformsToItsSchema() {
         Stack stack = SharedStack.get();
-        TillClient client = SharedStack.client();
-        Till till = Till.of(stack, client);
+        Till till = Till.of(stack, SharedStack.callers());
         String product = till.product(250, 1);
         String rich = till.customer(100_000);
         String poor = till.customer(100);
@@ -62,10 +61,11 @@ class EveryMessageMatchesItsSchemaIT {
                         .get("reason")
                         .asString())
                 .isEqualTo("CREDIT_LIMIT_EXCEEDED");
-        TillClient.Response refund = client.post(
-                till.checkout() + "/api/checkouts/" + confirmed + "/refunds",
-                Map.of("lines", List.of(Map.of("productId", product, "quantity", 1))),
-                Map.of("Idempotency-Key", "refund-" + confirmed));
+        TillClient.Response refund = till.cashier()
+                .post(
+                        till.checkout() + "/api/checkouts/" + confirmed + "/refunds",
+                        Map.of("lines", List.of(Map.of("productId", product, "quantity", 1))),
+                        Map.of("Idempotency-Key", "refund-" + confirmed));
         assertThat(refund.status()).as(refund.body().toString()).isEqualTo(202);
 
         Set<String> wanted = Set.of(
@@ -89,7 +89,7 @@ class EveryMessageMatchesItsSchemaIT {
         while (!seen.keySet().containsAll(wanted) && System.nanoTime() < deadline) {
             seen.clear();
             violations.clear();
-            for (ConsumerRecord<String, String> record : everyRecord(stack.kafkaBootstrapServers())) {
+            for (ConsumerRecord<String, String> record : everyRecord(stack.kafkaClientConfig())) {
                 if (!publishedByTill(record.value())) {
                     // Other tests on this shared stack write commands (and poison) to the topics themselves.
                     continue;
@@ -119,11 +119,11 @@ class EveryMessageMatchesItsSchemaIT {
     }
 
     /** Every record of every topic but the dead-letter ones, from the beginning to the end offsets of now. */
-    private static List<ConsumerRecord<String, String>> everyRecord(String bootstrap) {
+    private static List<ConsumerRecord<String, String>> everyRecord(Map<String, Object> kafka) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         for (String topic : Topics.ALL) {
             if (!topic.endsWith(".DLT")) {
-                records.addAll(TopicReader.readToEnd(bootstrap, topic, record -> true));
+                records.addAll(TopicReader.readToEnd(kafka, topic, record -> true));
             }
         }
         return records;

@@ -41,7 +41,7 @@ class FiftyTillsWaitingForTheLastUnitIT extends StackTest {
             for (String customer : customers) {
                 sales.add(tills.submit(() -> {
                     go.await();
-                    return client.postWaiting(
+                    return cashier.postWaiting(
                             checkout + "/api/checkouts",
                             Map.of(
                                     "customerId",

@@ -20,7 +20,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import till.infra.demo.TillClient;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
 import till.platform.security.Credentials;
@@ -54,8 +53,7 @@ class ObservabilityMetricsIT {
                         "kafka_consumer_fetch_manager_records_lag_max");
 
         Stack stack = SharedStack.get();
-        TillClient client = SharedStack.client();
-        Till till = Till.of(stack, client);
+        Till till = Till.of(stack, SharedStack.callers());
         String product = till.product(100, 1);
         String customer = till.customer(10_000);
         for (int sale = 0; sale < 2; sale++) {

@@ -57,14 +57,14 @@ class RelayKilledBetweenAcknowledgementAndMarkIT extends StackTest {
                 DriverManager.getConnection(stack.jdbcUrl(TillService.Name.CHECKOUT), "checkout", "checkout")) {
             execute(checkoutDb, REFUSE_MARKS);
             try {
-                TillClient.Response started = client.post(
+                TillClient.Response started = cashier.post(
                         checkout + "/api/checkouts",
                         Map.of("customerId", customer, "lines", List.of(Map.of("productId", product, "quantity", 1))),
                         Map.of("Idempotency-Key", UUID.randomUUID().toString()));
                 assertThat(started.status()).isEqualTo(202);
                 checkoutId = started.body().get("checkoutId").asString();
                 // The whole saga runs on published messages; none of checkout's is marked sent.
-                JsonNode sale = Till.of(stack, client).awaitFinal(checkoutId, Duration.ofSeconds(60));
+                JsonNode sale = till.awaitFinal(checkoutId, Duration.ofSeconds(60));
                 assertThat(sale.get("status").asString()).isEqualTo("CONFIRMED");
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> copies(Topics.INVENTORY_COMMANDS, checkoutId, "till.inventory.CommitStock") == 1);
@@ -90,7 +90,7 @@ class RelayKilledBetweenAcknowledgementAndMarkIT extends StackTest {
         }
         assertThat(copies(Topics.LEDGER_COMMANDS, checkoutId, "till.ledger.PostCharge"))
                 .isEqualTo(2);
-        JsonNode timeline = client.get(checkout + "/api/checkouts/" + checkoutId + "/timeline")
+        JsonNode timeline = cashier.get(checkout + "/api/checkouts/" + checkoutId + "/timeline")
                 .body();
         assertThat(Till.count(timeline, "RECEIVED", "till.inventory.StockReserved"))
                 .isEqualTo(1);
@@ -100,13 +100,13 @@ class RelayKilledBetweenAcknowledgementAndMarkIT extends StackTest {
         assertThat(balance(customer)).isEqualTo(100);
         JsonNode account = client.get(ledger + "/api/customers/" + customer).body();
         assertThat(account.get("entryCount").asLong()).as("one charge").isEqualTo(1);
-        Till.of(stack, client).assertSound();
+        till.assertSound();
     }
 
     /** Copies of the checkout's message of this type on the topic, read from the beginning to its end. */
     private long copies(String topic, String checkoutId, String type) {
         List<ConsumerRecord<String, String>> records = TopicReader.readToEnd(
-                stack.kafkaBootstrapServers(),
+                stack.kafkaClientConfig(),
                 topic,
                 r -> r.value().contains(checkoutId) && r.value().contains("\"" + type + "\""));
         long distinctIds = records.stream()

@@ -119,7 +119,7 @@ class RunbookIT {
                 {"specversion":"1.0","id":"%s","type":"till.inventory.Nope","source":"/runbook-test",\
                 "subject":"%s","data":{"productId":"%s"}}""".formatted(id, product, product);
         Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        config.putAll(stack.kafkaClientConfig());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
@@ -129,9 +129,9 @@ class RunbookIT {
         org.awaitility.Awaitility.await()
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofSeconds(1))
-                .until(() -> till.infra.tools.Replay.replay(
-                                stack.kafkaBootstrapServers(), "inventory.commands.DLT", id, true)
-                        == 1);
+                .until(() ->
+                        till.infra.tools.Replay.replay(stack.kafkaClientConfig(), "inventory.commands.DLT", id, true)
+                                == 1);
         return id;
     }
 
@@ -149,7 +149,12 @@ class RunbookIT {
                 .directory(sandbox.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
-        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", stack.kafkaBootstrapServers());
+        // The broker and the operator's login from the environment, as against compose's broker (docs/runbook.md).
+        stack.env().forEach((name, value) -> {
+            if (name.startsWith("KAFKA_")) {
+                builder.environment().put(name, value);
+            }
+        });
         Process process = builder.start();
         if (!process.waitFor(PER_BLOCK.toSeconds(), TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import till.infra.demo.Callers;
 import till.infra.demo.TillClient;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
@@ -18,6 +19,7 @@ final class SharedStack {
     private static Stack stack;
     private static RuntimeException failedToStart;
     private static TillClient client;
+    private static TillClient cashier;
     private static OtlpReceiver otlp;
 
     private SharedStack() {}
@@ -47,8 +49,10 @@ final class SharedStack {
                         .withInstances(1, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.endpoint())),
                 line -> System.out.println("stack: " + line));
         client = new TillClient(stack.credentials().admin());
+        cashier = new TillClient(stack.credentials().cashier());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();
+            cashier.close();
             stack.stop();
             otlp.close();
         }));
@@ -65,6 +69,7 @@ final class SharedStack {
         }
     }
 
+    /** The admin's client: products, customers, the actuator. */
     static TillClient client() {
         get();
         return client;
@@ -74,6 +79,16 @@ final class SharedStack {
     static OtlpReceiver otlp() {
         get();
         return otlp;
+    }
+
+    /** The cashier's client: what a till does, selling and refunding. */
+    static TillClient cashier() {
+        get();
+        return cashier;
+    }
+
+    static Callers callers() {
+        return new Callers(cashier(), client());
     }
 
     static String url(TillService.Name name) {

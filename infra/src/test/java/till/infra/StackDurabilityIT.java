@@ -23,12 +23,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
+import till.infra.demo.Callers;
 import till.infra.demo.TillClient;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
@@ -45,7 +45,7 @@ class StackDurabilityIT {
     private static final long PRICE = 100;
 
     /** Made on the first start, with that start's credentials: a restart on the same directory must keep them. */
-    private TillClient client;
+    private Callers callers;
 
     private final List<String> said = new CopyOnWriteArrayList<>();
     private final Consumer<String> say = line -> {
@@ -68,15 +68,18 @@ class StackDurabilityIT {
         if (stack != null) {
             stack.stop();
         }
-        if (client != null) {
-            client.close();
+        if (callers != null) {
+            callers.cashier().close();
+            callers.admin().close();
         }
     }
 
     private Stack start(Stack.Options options) {
         stack = Stack.start(options, say);
-        if (client == null) {
-            client = new TillClient(stack.credentials().admin());
+        if (callers == null) {
+            callers = new Callers(
+                    new TillClient(stack.credentials().cashier()),
+                    new TillClient(stack.credentials().admin()));
         }
         return stack;
     }
@@ -89,10 +92,11 @@ class StackDurabilityIT {
     @Test
     void salesStockBalancesEntriesAndTimelinesReadTheSameAfterAStopAndANewStartAndTheShopSellsOn() throws Exception {
         Stack.Options options = throwAway(true);
-        Till till = Till.of(start(options), client);
+        Till till = Till.of(start(options), callers);
         assertThat(setting("fsync")).isEqualTo("on");
         assertThat(setting("synchronous_commit")).isEqualTo("on");
         String clusterId = clusterId();
+        String operatorPassword = stack.env().get("KAFKA_OPERATOR_PASSWORD");
         String product = till.product(PRICE, 10);
         String customer = till.customer(100_000);
         List<String> sales = new ArrayList<>();
@@ -115,10 +119,13 @@ class StackDurabilityIT {
         assertThat(before.get("customer").get("balanceMinor").asLong()).isEqualTo(3 * PRICE);
 
         stack.stop();
-        Till restarted = Till.of(start(options), client);
+        Till restarted = Till.of(start(options), callers);
 
         assertThat(reads(restarted, product, customer, sales)).isEqualTo(before);
         assertThat(clusterId()).as("the broker's cluster, kept").isEqualTo(clusterId);
+        assertThat(stack.env().get("KAFKA_OPERATOR_PASSWORD"))
+                .as("the broker's passwords, kept with its log")
+                .isEqualTo(operatorPassword);
         assertThat(restarted.sell(customer, product, firstKey))
                 .as("the first sale's key answers the first sale")
                 .contains(sales.getFirst());
@@ -136,7 +143,7 @@ class StackDurabilityIT {
             throws Exception {
         // Unsupervised: a power cut leaves nothing to restart the services; the next start is the recovery.
         Stack.Options options = throwAway(false);
-        Till till = Till.of(start(options), client);
+        Till till = Till.of(start(options), callers);
         Shop shop = Shop.open(till, 10, 4);
         int sales = 60;
         List<String> keys = new ArrayList<>();
@@ -167,7 +174,7 @@ class StackDurabilityIT {
         assertThat(answeredBeforeTheCrash.size()).isLessThan(sales);
 
         stack.stop();
-        Till after = Till.of(start(options), client);
+        Till after = Till.of(start(options), callers);
 
         Map<String, Integer> saleOf = new HashMap<>();
         try (ExecutorService tills = Executors.newFixedThreadPool(20)) {
@@ -193,7 +200,7 @@ class StackDurabilityIT {
 
     @Test
     void aServiceKilledUnderLoadIsRestartedByTheStackAndTheBooksStayExact() throws Exception {
-        Till till = Till.of(start(throwAway(true)), client);
+        Till till = Till.of(start(throwAway(true)), callers);
         Shop shop = Shop.open(till, 10, 4);
         int sales = 60;
         TillService checkoutService = stack.service(TillService.Name.CHECKOUT);
@@ -305,21 +312,19 @@ class StackDurabilityIT {
         reads.put("stock", till.stock(product));
         reads.put(
                 "customer",
-                till.client().get(till.ledger() + "/api/customers/" + customer).body());
+                till.admin().get(till.ledger() + "/api/customers/" + customer).body());
         reads.put(
                 "entries",
-                till.client()
+                till.admin()
                         .get(till.ledger() + "/api/customers/" + customer + "/entries?page=0&size=50")
                         .body());
         for (String sale : sales) {
             reads.put(
                     sale,
-                    till.client()
-                            .get(till.checkout() + "/api/checkouts/" + sale)
-                            .body());
+                    till.admin().get(till.checkout() + "/api/checkouts/" + sale).body());
             reads.put(
                     sale + "/timeline",
-                    till.client()
+                    till.admin()
                             .get(till.checkout() + "/api/checkouts/" + sale + "/timeline")
                             .body());
         }
@@ -337,8 +342,7 @@ class StackDurabilityIT {
     }
 
     private String clusterId() throws Exception {
-        try (Admin admin =
-                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
+        try (Admin admin = Admin.create(stack.kafkaClientConfig())) {
             return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
         }
     }

@@ -133,7 +133,7 @@ class StackFaultsIT extends StackTest {
         for (var sale : saleOf.entrySet()) {
             JsonNode result = await().atMost(Duration.ofSeconds(90))
                     .until(
-                            () -> client.get(checkout + "/api/checkouts/" + sale.getKey())
+                            () -> cashier.get(checkout + "/api/checkouts/" + sale.getKey())
                                     .body(),
                             c -> !"PENDING".equals(c.get("status").asString()));
             if ("CONFIRMED".equals(result.get("status").asString())) {
@@ -166,7 +166,7 @@ class StackFaultsIT extends StackTest {
         // the sale's ReserveStock is committed and goes nowhere. (A relay killed after the broker's acknowledgement
         // and before its mark is RelayKilledBetweenAcknowledgementAndMarkIT.)
         checkoutService.restart(Duration.ofMinutes(2), Map.of("TILL_OUTBOX_RELAY_ENABLED", "false"));
-        TillClient.Response started = client.post(
+        TillClient.Response started = cashier.post(
                 checkout + "/api/checkouts",
                 Map.of("customerId", customer, "lines", List.of(Map.of("productId", product, "quantity", 1))),
                 Map.of("Idempotency-Key", UUID.randomUUID().toString()));
@@ -264,7 +264,7 @@ class StackFaultsIT extends StackTest {
      */
     private Map<String, List<Long>> readStockEvents(List<String> productIds, Map<String, Long> until) {
         Set<String> wanted = new HashSet<>(productIds);
-        try (TopicReader reader = TopicReader.open(stack.kafkaBootstrapServers(), "inventory.events")) {
+        try (TopicReader reader = TopicReader.open(stack.kafkaClientConfig(), "inventory.events")) {
             Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
             List<ConsumerRecord<String, String>> read = reader.records();
             while (!caughtUp(versionsOf(read, wanted), until) && Instant.now().isBefore(deadline)) {
@@ -303,7 +303,7 @@ class StackFaultsIT extends StackTest {
         Instant giveUp = Instant.now().plus(Duration.ofMinutes(3));
         while (Instant.now().isBefore(giveUp)) {
             try {
-                TillClient.Response response = client.post(
+                TillClient.Response response = cashier.post(
                         checkout + "/api/checkouts",
                         Map.of(
                                 "customerId",

@@ -11,12 +11,17 @@ import tools.jackson.databind.JsonNode;
 abstract class StackTest {
 
     protected final Stack stack = SharedStack.get();
+    /** The admin's client: products, customers, the actuator. */
     protected final TillClient client = SharedStack.client();
+    /** The cashier's: what a till does, selling and refunding. */
+    protected final TillClient cashier = SharedStack.cashier();
+
     protected final String checkout = SharedStack.url(TillService.Name.CHECKOUT);
     protected final String inventory = SharedStack.url(TillService.Name.INVENTORY);
     protected final String ledger = SharedStack.url(TillService.Name.LEDGER);
 
-    private final Till till = new Till(client, checkout, inventory, ledger);
+    /** A till's and an operator's basic moves on the shared stack. */
+    protected final Till till = new Till(cashier, client, checkout, inventory, ledger);
 
     protected String product(long priceMinor, int onHand) {
         return till.product(priceMinor, onHand);

@@ -9,17 +9,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import till.infra.demo.Callers;
 import till.infra.demo.TillClient;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
 import tools.jackson.databind.JsonNode;
 
-/** A till's and an operator's basic moves against one running stack, through its REST APIs. */
-record Till(TillClient client, String checkout, String inventory, String ledger) {
+/**
+ * A till's and an operator's basic moves against one running stack, through its REST APIs: the till's (sales, and
+ * reading them, the stock and balances) as the cashier, the operator's (products, customers, the actuator) as the
+ * admin.
+ */
+record Till(TillClient cashier, TillClient admin, String checkout, String inventory, String ledger) {
 
-    static Till of(Stack stack, TillClient client) {
+    static Till of(Stack stack, Callers callers) {
         return new Till(
-                client,
+                callers.cashier(),
+                callers.admin(),
                 stack.service(TillService.Name.CHECKOUT).url(),
                 stack.service(TillService.Name.INVENTORY).url(),
                 stack.service(TillService.Name.LEDGER).url());
@@ -27,7 +33,7 @@ record Till(TillClient client, String checkout, String inventory, String ledger)
 
     String product(long priceMinor, int onHand) {
         String id = "product-" + UUID.randomUUID();
-        TillClient.Response response = client.put(
+        TillClient.Response response = admin.put(
                 inventory + "/api/products/" + id,
                 Map.of("name", "Product " + id, "priceMinor", priceMinor, "onHand", onHand),
                 Map.of());
@@ -37,7 +43,7 @@ record Till(TillClient client, String checkout, String inventory, String ledger)
 
     String customer(long creditLimitMinor) {
         String id = "customer-" + UUID.randomUUID();
-        TillClient.Response response = client.put(
+        TillClient.Response response = admin.put(
                 ledger + "/api/customers/" + id,
                 Map.of("name", "Customer " + id, "creditLimitMinor", creditLimitMinor),
                 Map.of());
@@ -48,7 +54,7 @@ record Till(TillClient client, String checkout, String inventory, String ledger)
     /** One POST of one unit; the checkout id when it was accepted, empty when the till got no answer. */
     Optional<String> sell(String customerId, String productId, String idempotencyKey) {
         try {
-            TillClient.Response response = client.post(
+            TillClient.Response response = cashier.post(
                     checkout + "/api/checkouts",
                     Map.of("customerId", customerId, "lines", List.of(Map.of("productId", productId, "quantity", 1))),
                     Map.of("Idempotency-Key", idempotencyKey));
@@ -78,7 +84,7 @@ record Till(TillClient client, String checkout, String inventory, String ledger)
     }
 
     JsonNode checkoutAndAwait(String customer, List<Map<String, Object>> lines) {
-        TillClient.Response started = client.post(
+        TillClient.Response started = cashier.post(
                 checkout + "/api/checkouts",
                 Map.of("customerId", customer, "lines", lines),
                 Map.of("Idempotency-Key", UUID.randomUUID().toString()));
@@ -89,7 +95,7 @@ record Till(TillClient client, String checkout, String inventory, String ledger)
     JsonNode awaitFinal(String checkoutId, Duration atMost) {
         return await().atMost(atMost)
                 .until(
-                        () -> client.get(checkout + "/api/checkouts/" + checkoutId)
+                        () -> cashier.get(checkout + "/api/checkouts/" + checkoutId)
                                 .body(),
                         c -> !"PENDING".equals(c.get("status").asString()));
     }
@@ -107,11 +113,11 @@ record Till(TillClient client, String checkout, String inventory, String ledger)
     }
 
     JsonNode stock(String product) {
-        return client.get(inventory + "/api/products/" + product).body();
+        return cashier.get(inventory + "/api/products/" + product).body();
     }
 
     long balance(String customer) {
-        return client.get(ledger + "/api/customers/" + customer)
+        return cashier.get(ledger + "/api/customers/" + customer)
                 .body()
                 .get("balanceMinor")
                 .asLong();
@@ -121,7 +127,7 @@ record Till(TillClient client, String checkout, String inventory, String ledger)
     void assertSound() {
         for (String service : List.of(checkout, inventory, ledger)) {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                JsonNode report = client.get(service + "/actuator/invariants").body();
+                JsonNode report = admin.get(service + "/actuator/invariants").body();
                 assertThat(report.get("sound").asBoolean())
                         .as(service + " " + report)
                         .isTrue();

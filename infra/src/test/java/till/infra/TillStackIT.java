@@ -44,7 +44,7 @@ class TillStackIT extends StackTest {
     @Test
     void fiftyCashiersRacingForTheLastUnitSellItExactlyOnce() {
         LastItemRace.Result result =
-                new LastItemRace(client, checkout, inventory, ledger).run(50, Duration.ofSeconds(90));
+                new LastItemRace(SharedStack.callers(), checkout, inventory, ledger).run(50, Duration.ofSeconds(90));
 
         System.out.println(result.table());
         assertThat(result.outcomes())
@@ -198,9 +198,9 @@ class TillStackIT extends StackTest {
         String key = UUID.randomUUID().toString();
         var body = Map.of("customerId", customer, "lines", List.of(Map.of("productId", product, "quantity", 1)));
 
-        TillClient.Response first = client.post(checkout + "/api/checkouts", body, Map.of("Idempotency-Key", key));
-        TillClient.Response again = client.post(checkout + "/api/checkouts", body, Map.of("Idempotency-Key", key));
-        TillClient.Response changed = client.post(
+        TillClient.Response first = cashier.post(checkout + "/api/checkouts", body, Map.of("Idempotency-Key", key));
+        TillClient.Response again = cashier.post(checkout + "/api/checkouts", body, Map.of("Idempotency-Key", key));
+        TillClient.Response changed = cashier.post(
                 checkout + "/api/checkouts",
                 Map.of("customerId", customer, "lines", List.of(Map.of("productId", product, "quantity", 2))),
                 Map.of("Idempotency-Key", key));
@@ -215,15 +215,15 @@ class TillStackIT extends StackTest {
 
     @Test
     void aMalformedCheckoutIs400ProblemJsonNamingTheField() {
-        TillClient.Response badQuantity = client.post(
+        TillClient.Response badQuantity = cashier.post(
                 checkout + "/api/checkouts",
                 Map.of("customerId", "c", "lines", List.of(Map.of("productId", "p", "quantity", 0))),
                 Map.of("Idempotency-Key", UUID.randomUUID().toString()));
-        TillClient.Response noKey = client.post(
+        TillClient.Response noKey = cashier.post(
                 checkout + "/api/checkouts",
                 Map.of("customerId", "c", "lines", List.of(Map.of("productId", "p", "quantity", 1))),
                 Map.of());
-        TillClient.Response notJson = client.post(
+        TillClient.Response notJson = cashier.post(
                 checkout + "/api/checkouts",
                 "{\"customerId\": \"c\", \"lines\": [{\"productId\": \"p\", \"quantity\": \"many\"}]}",
                 Map.of("Idempotency-Key", UUID.randomUUID().toString()));
@@ -282,7 +282,7 @@ class TillStackIT extends StackTest {
         String traceId = HexFormat.of().formatHex(random);
         String tillSpan = "00f067aa0ba902b7";
 
-        TillClient.Response started = client.post(
+        TillClient.Response started = cashier.post(
                 checkout + "/api/checkouts",
                 Map.of("customerId", customer, "lines", List.of(Map.of("productId", product, "quantity", 1))),
                 Map.of(
@@ -294,7 +294,7 @@ class TillStackIT extends StackTest {
                         "00-" + traceId + "-" + tillSpan + "-01"));
         String checkoutId = started.body().get("checkoutId").asString();
         await().atMost(Duration.ofSeconds(45))
-                .until(() -> client.get(checkout + "/api/checkouts/" + checkoutId)
+                .until(() -> cashier.get(checkout + "/api/checkouts/" + checkoutId)
                         .body()
                         .get("status")
                         .asString()
@@ -310,7 +310,7 @@ class TillStackIT extends StackTest {
         causedOn.put("ledger.events", 1); // EntryPosted
         causedOn.forEach((topic, count) -> {
             List<ConsumerRecord<String, String>> caused = TopicReader.read(
-                    stack.kafkaBootstrapServers(),
+                    stack.kafkaClientConfig(),
                     topic,
                     r -> r.value().contains(checkoutId),
                     found -> found.size() >= count);
@@ -370,10 +370,10 @@ class TillStackIT extends StackTest {
                 Map.of("adjustmentId", UUID.randomUUID().toString(), "delta", 10, "reason", "delivery"),
                 Map.of());
         assertThat(delivery.status()).isEqualTo(201);
-        int replayed = Replay.replay(stack.kafkaBootstrapServers(), "inventory.commands.DLT", shrink.id(), false);
+        int replayed = Replay.replay(stack.kafkaClientConfig(), "inventory.commands.DLT", shrink.id(), false);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> stock(product).get("onHand").asLong() == 7);
-        int replayedAgain = Replay.replay(stack.kafkaBootstrapServers(), "inventory.commands.DLT", shrink.id(), false);
+        int replayedAgain = Replay.replay(stack.kafkaClientConfig(), "inventory.commands.DLT", shrink.id(), false);
 
         assertThat(replayed).isEqualTo(1);
         assertThat(replayedAgain).isEqualTo(1);
@@ -384,7 +384,7 @@ class TillStackIT extends StackTest {
 
     private KafkaProducer<String, String> producer() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        props.putAll(stack.kafkaClientConfig());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         return new KafkaProducer<>(props);
@@ -393,7 +393,7 @@ class TillStackIT extends StackTest {
     /** Records of {@code topic} with {@code key}, from the beginning, until {@code atLeast} arrived (or 30 s). */
     private List<ConsumerRecord<String, String>> readAll(String topic, String key, int atLeast) {
         return TopicReader.read(
-                stack.kafkaBootstrapServers(), topic, r -> key.equals(r.key()), found -> found.size() >= atLeast);
+                stack.kafkaClientConfig(), topic, r -> key.equals(r.key()), found -> found.size() >= atLeast);
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {

@@ -27,9 +27,9 @@ public final class TopicReader implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
 
-    private TopicReader(String bootstrapServers, String topic) {
+    private TopicReader(Map<String, Object> kafka, String topic) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafka);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
@@ -43,7 +43,20 @@ public final class TopicReader implements AutoCloseable {
 
     /** A reader of {@code topic} from its beginning; close it. */
     public static TopicReader open(String bootstrapServers, String topic) {
-        return new TopicReader(bootstrapServers, topic);
+        return open(plain(bootstrapServers), topic);
+    }
+
+    /**
+     * As {@link #open(String, String)}, with a client's settings for the broker: its bootstrap servers and a login
+     * where the broker asks for one.
+     */
+    public static TopicReader open(Map<String, Object> kafka, String topic) {
+        return new TopicReader(kafka, topic);
+    }
+
+    /** A broker that lets anyone in, as the modules' test broker does. */
+    private static Map<String, Object> plain(String bootstrapServers) {
+        return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     }
 
     /** Everything read so far, after one more poll. */
@@ -88,7 +101,16 @@ public final class TopicReader implements AutoCloseable {
             String topic,
             Predicate<ConsumerRecord<String, String>> matching,
             Predicate<List<ConsumerRecord<String, String>>> enough) {
-        try (TopicReader reader = open(bootstrapServers, topic)) {
+        return read(plain(bootstrapServers), topic, matching, enough);
+    }
+
+    /** As {@link #read(String, String, Predicate, Predicate)}, with a client's settings (a login) for the broker. */
+    public static List<ConsumerRecord<String, String>> read(
+            Map<String, Object> kafka,
+            String topic,
+            Predicate<ConsumerRecord<String, String>> matching,
+            Predicate<List<ConsumerRecord<String, String>>> enough) {
+        try (TopicReader reader = open(kafka, topic)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             List<ConsumerRecord<String, String>> found = matchingOf(reader.records(), matching);
             while (!enough.test(found) && System.nanoTime() < deadline) {
@@ -104,7 +126,13 @@ public final class TopicReader implements AutoCloseable {
      */
     public static List<ConsumerRecord<String, String>> readToEnd(
             String bootstrapServers, String topic, Predicate<ConsumerRecord<String, String>> matching) {
-        try (TopicReader reader = open(bootstrapServers, topic)) {
+        return readToEnd(plain(bootstrapServers), topic, matching);
+    }
+
+    /** As {@link #readToEnd(String, String, Predicate)}, with a client's settings (a login) for the broker. */
+    public static List<ConsumerRecord<String, String>> readToEnd(
+            Map<String, Object> kafka, String topic, Predicate<ConsumerRecord<String, String>> matching) {
+        try (TopicReader reader = open(kafka, topic)) {
             return matchingOf(reader.recordsToEnd(), matching);
         }
     }

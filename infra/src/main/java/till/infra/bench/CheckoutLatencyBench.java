@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import org.springframework.util.FileSystemUtils;
 import till.infra.bench.CheckoutSystem.Line;
 import till.infra.bench.Load.Sale;
+import till.infra.demo.Callers;
 import till.infra.demo.TillClient;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
@@ -133,9 +134,10 @@ public final class CheckoutLatencyBench {
         Stack.Options stackOptions = new Stack.Options(root, work, false, 12, Duration.ofSeconds(30));
         CheckoutLatencyBench bench = new CheckoutLatencyBench(options);
         try (Stack stack = Stack.start(stackOptions, line -> say(line));
-                TillClient http = new TillClient(stack.credentials().admin())) {
+                TillClient cashier = new TillClient(stack.credentials().cashier());
+                TillClient admin = new TillClient(stack.credentials().admin())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop));
-            bench.run(root, work, stack, http);
+            bench.run(root, work, stack, new Callers(cashier, admin));
             say("stopping (logs in " + root.relativize(work.resolve("logs")) + ")");
         }
         // The JVMs wrote their flight recordings as they exited.
@@ -144,7 +146,7 @@ public final class CheckoutLatencyBench {
         System.exit(0);
     }
 
-    private void run(Path root, Path work, Stack stack, TillClient http) {
+    private void run(Path root, Path work, Stack stack, Callers callers) {
         String checkoutJdbcUrl = stack.jdbcUrl(TillService.Name.CHECKOUT);
         String server = checkoutJdbcUrl.substring(0, checkoutJdbcUrl.lastIndexOf('/') + 1);
         long postmaster = stack.postgresPid();
@@ -164,12 +166,12 @@ public final class CheckoutLatencyBench {
                 + " and PostgreSQL");
         say("starting sync-checkout on the same PostgreSQL ...");
         try (SyncCheckoutProcess syncProcess =
-                SyncCheckoutProcess.start(root, server, work.resolve("logs/sync-checkout.log"), http)) {
+                SyncCheckoutProcess.start(root, server, work.resolve("logs/sync-checkout.log"), callers.admin())) {
             Runtime.getRuntime().addShutdownHook(new Thread(syncProcess::close));
             SyncCheckouts sync = new SyncCheckouts(
-                    http, syncProcess.url(), new Cpu.Processes(Set.of(syncProcess.pid()), postmaster));
+                    callers, syncProcess.url(), new Cpu.Processes(Set.of(syncProcess.pid()), postmaster));
             TillCheckouts till = new TillCheckouts(
-                    http,
+                    callers,
                     stack.service(TillService.Name.CHECKOUT).url(),
                     stack.service(TillService.Name.INVENTORY).url(),
                     stack.service(TillService.Name.LEDGER).url(),

@@ -78,7 +78,7 @@ final class HopTimes {
         } catch (SQLException e) {
             return "  no hop times: " + e.getMessage() + "\n";
         }
-        Map<String, Instant> produced = recordTimes(stack.kafkaBootstrapServers(), written.keySet());
+        Map<String, Instant> produced = recordTimes(stack.kafkaClientConfig(), written.keySet());
         Map<String, List<Message>> byType = new TreeMap<>();
         written.forEach((id, m) -> byType.computeIfAbsent(m.type(), t -> new ArrayList<>())
                 .add(new Message(m.type(), m.begun(), m.committed(), produced.get(id), applied.get(id))));
@@ -176,9 +176,9 @@ final class HopTimes {
     }
 
     /** Each wanted message's Kafka record timestamp, read from the beginning of every topic to its end. */
-    private static Map<String, Instant> recordTimes(String bootstrap, java.util.Set<String> wanted) {
+    private static Map<String, Instant> recordTimes(Map<String, Object> kafka, java.util.Set<String> wanted) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(kafka);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import till.infra.demo.Callers;
 import till.infra.demo.TillClient;
 import tools.jackson.databind.JsonNode;
 
@@ -18,7 +19,7 @@ import tools.jackson.databind.JsonNode;
  * {@code pollEvery} until the checkout is final.
  */
 record TillCheckouts(
-        TillClient http,
+        Callers callers,
         String checkoutUrl,
         String inventoryUrl,
         String ledgerUrl,
@@ -32,14 +33,14 @@ record TillCheckouts(
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final long AT_ONCE_NANOS = Duration.ofSeconds(1).toNanos();
 
-    TillCheckouts(TillClient http, String checkoutUrl, String inventoryUrl, String ledgerUrl, Cpu.Processes processes) {
-        this(http, checkoutUrl, inventoryUrl, ledgerUrl, processes, new LongAdder(), new LongAdder(), Duration.ZERO);
+    TillCheckouts(Callers callers, String checkoutUrl, String inventoryUrl, String ledgerUrl, Cpu.Processes processes) {
+        this(callers, checkoutUrl, inventoryUrl, ledgerUrl, processes, new LongAdder(), new LongAdder(), Duration.ZERO);
     }
 
     /** The same Till, asked the way a till without {@code Prefer: wait} has to: polling every {@code every}. */
     TillCheckouts polling(Duration every) {
         return new TillCheckouts(
-                http, checkoutUrl, inventoryUrl, ledgerUrl, processes, new LongAdder(), new LongAdder(), every);
+                callers, checkoutUrl, inventoryUrl, ledgerUrl, processes, new LongAdder(), new LongAdder(), every);
     }
 
     @Override
@@ -49,7 +50,7 @@ record TillCheckouts(
 
     @Override
     public Catalogue catalogue() {
-        return new Catalogue(http, inventoryUrl + "/api/products", ledgerUrl + "/api/customers");
+        return new Catalogue(callers.admin(), inventoryUrl + "/api/products", ledgerUrl + "/api/customers");
     }
 
     @Override
@@ -61,31 +62,33 @@ record TillCheckouts(
 
     private Outcome polling(String idempotencyKey, String customerId, List<Line> lines) {
         JsonNode checkout = ok(
-                http.post(
-                        checkoutUrl + "/api/checkouts",
-                        Map.of("customerId", customerId, "lines", lines),
-                        Map.of("Idempotency-Key", idempotencyKey)),
+                callers.cashier()
+                        .post(
+                                checkoutUrl + "/api/checkouts",
+                                Map.of("customerId", customerId, "lines", lines),
+                                Map.of("Idempotency-Key", idempotencyKey)),
                 "POST /api/checkouts");
         return untilFinal(checkout, url -> {
             CheckoutLatencyBench.sleep(pollEvery);
-            return ok(http.get(url), "GET " + url);
+            return ok(callers.cashier().get(url), "GET " + url);
         });
     }
 
     private Outcome waiting(String idempotencyKey, String customerId, List<Line> lines) {
         JsonNode checkout = ok(
-                http.postWaiting(
-                        checkoutUrl + "/api/checkouts",
-                        Map.of("customerId", customerId, "lines", lines),
-                        Map.of("Idempotency-Key", idempotencyKey),
-                        WAIT_SECONDS),
+                callers.cashier()
+                        .postWaiting(
+                                checkoutUrl + "/api/checkouts",
+                                Map.of("customerId", customerId, "lines", lines),
+                                Map.of("Idempotency-Key", idempotencyKey),
+                                WAIT_SECONDS),
                 "POST /api/checkouts");
         if (!pending(checkout)) {
             answeredByPost.increment();
         }
         return untilFinal(checkout, url -> {
             long asked = System.nanoTime();
-            JsonNode answer = ok(http.getWaiting(url, WAIT_SECONDS), "GET " + url);
+            JsonNode answer = ok(callers.cashier().getWaiting(url, WAIT_SECONDS), "GET " + url);
             if (pending(answer) && System.nanoTime() - asked < AT_ONCE_NANOS) {
                 CheckoutLatencyBench.sleep(Duration.ofMillis(2));
             }

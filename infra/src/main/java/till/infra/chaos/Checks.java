@@ -55,7 +55,7 @@ final class Checks {
     }
 
     /** Invariant 3 and the idempotency keys: every checkout final, one checkout per key, the key answers it again. */
-    void checkouts(Shop shop, Books books, Urls urls, TillClient client) {
+    void checkouts(Shop shop, Books books, Urls urls, TillClient cashier) {
         Set<String> ids = new HashSet<>();
         int i = 0;
         for (Shop.Sale sale : shop.sales) {
@@ -80,7 +80,7 @@ final class Checks {
                             .map(l -> Map.of("productId", l.productId(), "quantity", l.quantity()))
                             .toList());
             TillClient.Response again =
-                    client.post(urls.checkout(i++) + "/api/checkouts", body, Map.of("Idempotency-Key", sale.key()));
+                    cashier.post(urls.checkout(i++) + "/api/checkouts", body, Map.of("Idempotency-Key", sale.key()));
             check(
                     (again.status() == 202 || again.status() == 200)
                             && sale.checkoutId()

@@ -10,15 +10,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.tools.ConsoleProducer;
+import till.infra.stack.PrivateFiles;
 
 /**
  * The broker as an operator reaches it: records sent with Kafka's own console producer (a JVM of its own, as
@@ -29,17 +32,19 @@ final class KafkaConsole {
     /** A key and a value, as the console producer reads them: {@code key<TAB>value} on one line. */
     record Line(String key, String value) {}
 
-    private final String bootstrapServers;
+    /** The operator's client settings: bootstrap servers and login. */
+    private final Map<String, Object> kafka;
+
     private final Path logs;
 
-    KafkaConsole(String bootstrapServers, Path logs) {
-        this.bootstrapServers = bootstrapServers;
+    KafkaConsole(Map<String, Object> kafka, Path logs) {
+        this.kafka = Map.copyOf(kafka);
         this.logs = logs;
     }
 
     /** Sends the lines to the topic with {@code kafka-console-producer}, failing unless it exits 0. */
     void produce(String topic, List<Line> lines) {
-        List<String> command = List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m",
                 "-XX:+UseSerialGC",
@@ -47,16 +52,18 @@ final class KafkaConsole {
                 System.getProperty("java.class.path"),
                 ConsoleProducer.class.getName(),
                 "--bootstrap-server",
-                bootstrapServers,
+                String.valueOf(kafka.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)),
                 "--topic",
                 topic,
                 "--reader-property",
                 "parse.key=true",
                 "--reader-property",
-                "key.separator=\t");
+                "key.separator=\t"));
         Path log = logs.resolve("console-producer.log");
         try {
             Files.createDirectories(logs);
+            // The login as an operator gives it, in a file, as ./run kafka does: not on a command line others can list.
+            command.addAll(List.of("--command-config", commandConfig().toString()));
             Process producer = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -85,17 +92,22 @@ final class KafkaConsole {
         }
     }
 
+    private Path commandConfig() {
+        Path file = logs.resolve("console-producer.properties");
+        PrivateFiles.writeProperties(file, kafka, "the console producer's login: the operator's");
+        return file;
+    }
+
     /** Every record the topic holds now, from its beginning to its end as it was when asked. */
     List<ConsumerRecord<String, String>> readAll(String topic) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
+        Map<String, Object> config = new HashMap<>(kafka);
+        config.putAll(Map.of(
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
                 StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                 StringDeserializer.class,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false);
+                false));
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()

@@ -18,11 +18,12 @@ public final class DemoMain {
         Stack.Options options = Stack.Options.throwAway(root);
         boolean held;
         try (Stack stack = Stack.start(options, line -> System.out.println("till: " + line));
-                TillClient client = new TillClient(stack.credentials().admin())) {
+                TillClient cashier = new TillClient(stack.credentials().cashier());
+                TillClient admin = new TillClient(stack.credentials().admin())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop));
             System.out.println("till: racing " + cashiers + " cashiers for the last unit ...");
             LastItemRace.Result result = new LastItemRace(
-                            client,
+                            new Callers(cashier, admin),
                             stack.service(TillService.Name.CHECKOUT).url(),
                             stack.service(TillService.Name.INVENTORY).url(),
                             stack.service(TillService.Name.LEDGER).url())

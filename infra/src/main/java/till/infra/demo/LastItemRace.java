@@ -60,13 +60,16 @@ public final class LastItemRace {
         }
     }
 
-    private final TillClient client;
+    private final TillClient admin;
+    private final TillClient cashier;
     private final String checkoutUrl;
     private final String inventoryUrl;
     private final String ledgerUrl;
 
-    public LastItemRace(TillClient client, String checkoutUrl, String inventoryUrl, String ledgerUrl) {
-        this.client = client;
+    /** The cashiers sell as {@link Callers#cashier}; the admin sets the race up and reads what happened. */
+    public LastItemRace(Callers callers, String checkoutUrl, String inventoryUrl, String ledgerUrl) {
+        this.admin = callers.admin();
+        this.cashier = callers.cashier();
         this.checkoutUrl = checkoutUrl;
         this.inventoryUrl = inventoryUrl;
         this.ledgerUrl = ledgerUrl;
@@ -77,7 +80,7 @@ public final class LastItemRace {
         String productId = "last-espresso-machine-" + run;
         long price = 49_900;
         expect(
-                client.put(
+                admin.put(
                         inventoryUrl + "/api/products/" + productId,
                         Map.of("name", "Espresso machine (display model)", "priceMinor", price, "onHand", 1),
                         Map.of()),
@@ -87,7 +90,7 @@ public final class LastItemRace {
         for (int i = 0; i < cashiers; i++) {
             String customerId = "customer-" + run + "-" + i;
             expect(
-                    client.put(
+                    admin.put(
                             ledgerUrl + "/api/customers/" + customerId,
                             Map.of("name", "Customer " + i, "creditLimitMinor", 1_000_000),
                             Map.of()),
@@ -104,7 +107,7 @@ public final class LastItemRace {
             for (String customerId : customers) {
                 posted.add(cashierThreads.submit(() -> {
                     go.await();
-                    TillClient.Response response = client.post(
+                    TillClient.Response response = cashier.post(
                             checkoutUrl + "/api/checkouts",
                             Map.of(
                                     "customerId",
@@ -150,7 +153,7 @@ public final class LastItemRace {
         long reserved = product.get("reserved").asLong();
         long charged = 0;
         for (String customerId : customers) {
-            charged += client.get(ledgerUrl + "/api/customers/" + customerId)
+            charged += admin.get(ledgerUrl + "/api/customers/" + customerId)
                     .body()
                     .get("balanceMinor")
                     .asLong();
@@ -171,7 +174,7 @@ public final class LastItemRace {
         for (var service : Map.of("checkout", checkoutUrl, "inventory", inventoryUrl, "ledger", ledgerUrl)
                 .entrySet()) {
             JsonNode report =
-                    client.get(service.getValue() + "/actuator/invariants").body();
+                    admin.get(service.getValue() + "/actuator/invariants").body();
             boolean sound = report.path("sound").asBoolean(false);
             checks.add(new Check(service.getKey() + "-service reports its invariants sound", sound, report.toString()));
         }
@@ -196,7 +199,7 @@ public final class LastItemRace {
     /** GETs {@code url} every 100 ms until {@code done} holds or the deadline passes; returns the last answer. */
     private JsonNode poll(String url, Predicate<JsonNode> done, Instant deadline) {
         while (true) {
-            JsonNode body = client.get(url).body();
+            JsonNode body = admin.get(url).body();
             if (done.test(body) || Instant.now().isAfter(deadline)) {
                 return body;
             }

@@ -3,11 +3,8 @@ package till.infra.stack;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -33,11 +30,12 @@ final class RestCredentials {
         try {
             if (!Files.exists(file)) {
                 Files.createDirectories(workDir);
-                write(
+                PrivateFiles.replaceProperties(
                         file,
                         environment(new Credentials(
                                 new Credentials.Account("admin", randomPassword()),
-                                new Credentials.Account("cashier", randomPassword()))));
+                                new Credentials.Account("cashier", randomPassword()))),
+                        "Till's REST identities for the stack on this directory (docs/SPEC.md, Security)");
             }
             Properties saved = new Properties();
             try (Reader in = Files.newBufferedReader(file)) {
@@ -61,19 +59,6 @@ final class RestCredentials {
         env.put("TILL_CASHIER_USER", credentials.cashier().user());
         env.put("TILL_CASHIER_PASSWORD", credentials.cashier().password());
         return env;
-    }
-
-    /** Written whole to a temporary file and moved into place: a crash mid-write leaves no half a file. */
-    private static void write(Path file, Map<String, String> env) throws IOException {
-        Path temporary = file.resolveSibling(FILE + ".new");
-        Files.deleteIfExists(temporary);
-        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Properties properties = new Properties();
-        properties.putAll(env);
-        try (Writer out = Files.newBufferedWriter(temporary)) {
-            properties.store(out, "Till's REST identities for the stack on this directory (docs/SPEC.md, Security)");
-        }
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String randomPassword() {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -137,7 +136,9 @@ public final class Stack implements AutoCloseable {
         KafkaBroker kafka = KafkaBroker.start(work.resolve("kafka"), port(9092), port(9093), logs);
         this.kafka = kafka;
         stops.add(kafka::stop);
-        // Topics that exist (a new start on the same data) are left as they are.
+        // Topics that exist (a new start on the same data) are left as they are. The operator creates them all
+        // here, before any service starts: a service's identity may not create topics (KafkaAcls), so the services
+        // are told not to declare them (SPRING_KAFKA_ADMIN_AUTO_CREATE below).
         kafka.createTopics(Topics.ALL, options.partitions());
 
         say.accept("starting inventory-service, ledger-service, checkout-service"
@@ -163,6 +164,9 @@ public final class Stack implements AutoCloseable {
                 // Loopback only: HTTP Basic passwords travel in the clear, never beyond this machine (docs/SPEC.md).
                 env.put("SERVER_ADDRESS", "127.0.0.1");
                 env.putAll(RestCredentials.environment(credentials()));
+                // The service logs in to the broker as itself, and may do only what KafkaAcls grants it.
+                env.putAll(kafka.credentials().service(name).springEnv());
+                env.put("SPRING_KAFKA_ADMIN_AUTO_CREATE", "false");
                 env.putAll(options.serviceEnv());
                 String log = name.id() + "-service" + (instance == 1 ? "" : "-" + instance) + ".log";
                 TillService service = new TillService(name, instance, options.root(), port, env, logs.resolve(log));
@@ -235,6 +239,17 @@ public final class Stack implements AutoCloseable {
         return kafka().bootstrapServers();
     }
 
+    /** A Kafka client's settings to reach the broker as the operator, who may do anything. */
+    public Map<String, Object> kafkaClientConfig() {
+        return kafka().operatorConfig();
+    }
+
+    /** A Kafka client's settings to reach the broker as the service does, with only its ACLs. */
+    public Map<String, Object> kafkaClientConfig(TillService.Name service) {
+        KafkaBroker kafka = kafka();
+        return kafka.credentials().service(service).clientConfig(kafka.bootstrapServers());
+    }
+
     /** The broker JVM's process id. */
     public long kafkaPid() {
         return kafka().pid();
@@ -295,20 +310,19 @@ public final class Stack implements AutoCloseable {
         }
         env.putAll(RestCredentials.environment(credentials()));
         env.put("LOGS", options.workDir().resolve("logs").toString());
+        KafkaLogin operator = kafka().credentials().operator();
+        env.put("KAFKA_SECURITY_PROTOCOL", KafkaLogin.SECURITY_PROTOCOL);
+        env.put("KAFKA_SASL_MECHANISM", KafkaLogin.MECHANISM);
+        env.put("KAFKA_OPERATOR_USER", operator.user());
+        env.put("KAFKA_OPERATOR_PASSWORD", operator.password());
         return env;
     }
 
     private void writeEnv(Path file) {
         StringBuilder text = new StringBuilder("# Written by ./run stack; valid while it runs.\n");
         env().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-        try {
-            // It holds the REST passwords: readable by the stack's owner only.
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // It holds the REST and Kafka passwords.
+        PrivateFiles.write(file, text.toString());
     }
 
     private static void deleteEnv(Path file) {

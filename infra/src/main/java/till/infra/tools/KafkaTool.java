@@ -1,19 +1,28 @@
 package till.infra.tools;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.clients.CommonClientConfigs;
+import till.infra.stack.PrivateFiles;
 
 /**
  * {@code ./run kafka <tool> [args]}: Kafka's own console tools (from Maven Central's kafka-tools) against the
- * running stack, with {@code --bootstrap-server} filled in from {@code .stack/env} unless given.
+ * running stack, with {@code --bootstrap-server} filled in from {@code .stack/env} unless given, logged in as the
+ * operator ({@code --command-config}).
  */
 public final class KafkaTool {
 
     private static final Map<String, String> TOOLS = new TreeMap<>(Map.ofEntries(
             Map.entry("topics", "org.apache.kafka.tools.TopicCommand"),
+            Map.entry("acls", "org.apache.kafka.tools.AclCommand"),
             Map.entry("console-consumer", "org.apache.kafka.tools.consumer.ConsoleConsumer"),
             Map.entry("console-producer", "org.apache.kafka.tools.ConsoleProducer"),
             Map.entry("consumer-groups", "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand"),
@@ -26,7 +35,18 @@ public final class KafkaTool {
             Map.entry("producer-perf-test", "org.apache.kafka.tools.ProducerPerformance"),
             Map.entry("consumer-perf-test", "org.apache.kafka.tools.ConsumerPerformance")));
 
+    private static final List<String> CONFIG_FILE_OPTIONS =
+            List.of("--command-config", "--consumer.config", "--producer.config");
+
     private KafkaTool() {}
+
+    /** A file of the client settings, readable by its owner only and deleted when the tool exits. */
+    private static Path commandConfig(Map<String, Object> settings) throws IOException {
+        Path file = Files.createTempFile("till-kafka-", ".properties");
+        file.toFile().deleteOnExit();
+        PrivateFiles.writeProperties(file, settings, "./run kafka: the operator's login to the stack's broker");
+        return file;
+    }
 
     public static void main(String[] args) throws Throwable {
         if (args.length == 0
@@ -37,8 +57,17 @@ public final class KafkaTool {
         }
         String tool = args[0].replaceFirst("^kafka-", "").replaceFirst("\\.sh$", "");
         List<String> toolArgs = new ArrayList<>(List.of(args).subList(1, args.length));
-        if (!toolArgs.contains("--bootstrap-server") && !toolArgs.contains("--help")) {
-            toolArgs.addAll(0, List.of("--bootstrap-server", StackEnv.kafkaBootstrapServers()));
+        if (!toolArgs.contains("--help")) {
+            Map<String, Object> kafka = new HashMap<>(StackEnv.kafkaClientConfig());
+            Object bootstrapServers = kafka.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+            if (!toolArgs.contains("--bootstrap-server")) {
+                toolArgs.addAll(0, List.of("--bootstrap-server", String.valueOf(bootstrapServers)));
+            }
+            // Every tool here reads its client's settings from --command-config: the operator's login, unless the
+            // caller brings a file of their own.
+            if (!kafka.isEmpty() && Collections.disjoint(toolArgs, CONFIG_FILE_OPTIONS)) {
+                toolArgs.addAll(List.of("--command-config", commandConfig(kafka).toString()));
+            }
         }
         try {
             Class.forName(TOOLS.get(tool)).getMethod("main", String[].class).invoke(null, (Object)

@@ -46,19 +46,21 @@ public final class Replay {
             usage("--topic must name a dead-letter topic (<topic>.DLT)");
             return;
         }
-        int replayed = replay(StackEnv.kafkaBootstrapServers(), topic, id, dryRun);
+        int replayed = replay(StackEnv.kafkaClientConfig(), topic, id, dryRun);
         System.out.println((dryRun ? "would replay " : "replayed ") + replayed + " record(s) from " + topic);
     }
 
-    public static int replay(String bootstrapServers, String deadLetterTopic, @Nullable String onlyId, boolean dryRun) {
+    /** {@code kafka}: the client settings to reach the broker (the operator's: {@code StackEnv}). */
+    public static int replay(
+            Map<String, Object> kafka, String deadLetterTopic, @Nullable String onlyId, boolean dryRun) {
         JsonMapper json = JsonMapper.builder().build();
         Properties consumerProps = new Properties();
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        consumerProps.putAll(kafka);
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        producerProps.putAll(kafka);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);

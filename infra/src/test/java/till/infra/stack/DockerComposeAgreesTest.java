@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.security.scram.ScramLoginModule;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 import till.contracts.catalog.MessageTypes;
@@ -36,24 +37,50 @@ class DockerComposeAgreesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void composeRunsKafkaPostgresTheThreeServicesAndAKafkaUi() throws IOException {
         Map<String, Map<String, Object>> services = services();
-        assertThat(services).containsKeys("kafka", "postgres", "kafka-ui", "checkout", "inventory", "ledger");
-        assertThat(env(services.get("kafka")))
-                .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
-                .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
+        assertThat(services)
+                .containsKeys("kafka", "kafka-init", "postgres", "kafka-ui", "checkout", "inventory", "ledger");
+        // The broker's configuration is its start script's (SASL, ACLs), not the image's KAFKA_* variables.
+        assertThat(String.join(" ", (List<String>) services.get("kafka").get("command")))
+                .contains("/till/kafka-start.sh");
+        assertThat(brokerScript())
+                .contains("\nprocess.roles=broker,controller\n")
+                .contains("\nauto.create.topics.enable=false\n");
         for (String name : List.of("kafka", "postgres", "checkout", "inventory", "ledger")) {
             assertThat(services.get(name)).as("%s has a health check", name).containsKey("healthcheck");
         }
-        String broker = "kafka:" + port(env(services.get("kafka")).get("KAFKA_ADVERTISED_LISTENERS"), "PLAINTEXT");
-        assertThat(env(services.get("kafka-ui"))).containsEntry("KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS", broker);
+        Map<String, String> ui = env(services.get("kafka-ui"));
+        assertThat(ui)
+                .containsEntry("KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS", broker())
+                .containsEntry("KAFKA_CLUSTERS_0_PROPERTIES_SECURITY_PROTOCOL", KafkaLogin.SECURITY_PROTOCOL)
+                .containsEntry("KAFKA_CLUSTERS_0_PROPERTIES_SASL_MECHANISM", KafkaLogin.MECHANISM);
+        assertThat(ui.get("KAFKA_CLUSTERS_0_PROPERTIES_SASL_JAAS_CONFIG"))
+                .contains("username=\"" + KafkaCredentials.OPERATOR + "\"")
+                .contains("password=\"${KAFKA_OPERATOR_PASSWORD:?");
+    }
+
+    /** infra/docker/kafka-start.sh, which writes the compose broker's server.properties. */
+    private static String brokerScript() throws IOException {
+        return Files.readString(ROOT.resolve("infra/docker/kafka-start.sh"));
+    }
+
+    /** Where the containers reach the broker: its advertised INTERNAL listener. */
+    private static String broker() throws IOException {
+        Matcher advertised =
+                Pattern.compile("\nadvertised\\.listeners=(\\S+)\n").matcher(brokerScript());
+        assertThat(advertised.find())
+                .as("advertised.listeners in kafka-start.sh")
+                .isTrue();
+        return "kafka:" + port(advertised.group(1), "INTERNAL");
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void eachServiceIsConfiguredAsItsOwnPropertiesAndTheStackSay() throws IOException {
         Map<String, Map<String, Object>> services = services();
-        String broker = "kafka:" + port(env(services.get("kafka")).get("KAFKA_ADVERTISED_LISTENERS"), "PLAINTEXT");
+        String broker = broker();
         String roles = Files.readString(ROOT.resolve("infra/docker/postgres-init.sql"));
         for (TillService.Name name : TillService.Name.values()) {
             Map<String, Object> service = services.get(name.id());
@@ -80,9 +107,29 @@ class DockerComposeAgreesTest {
                     List.of("TILL_ADMIN_USER", "TILL_ADMIN_PASSWORD", "TILL_CASHIER_USER", "TILL_CASHIER_PASSWORD")) {
                 assertThat(env.get(variable)).as("%s's %s", name.id(), variable).startsWith("${" + variable + ":?");
             }
+            // Its Kafka login: Spring Boot's own properties, named as the embedded stack names them, as its own
+            // identity, with the password from the shell; and no topics of its own making (kafka-init makes them).
+            Map<String, String> stackKafkaEnv =
+                    new java.util.TreeMap<>(new KafkaLogin(name.id(), "0".repeat(40)).springEnv());
+            stackKafkaEnv.put("SPRING_KAFKA_ADMIN_AUTO_CREATE", "false");
+            Map<String, String> springEnv = new java.util.TreeMap<>(env);
+            springEnv.keySet().removeIf(variable -> !variable.startsWith("SPRING_"));
+            assertThat(springEnv).containsOnlyKeys(stackKafkaEnv.keySet());
+            springEnv.remove("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG");
+            stackKafkaEnv.remove("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG");
+            assertThat(springEnv).isEqualTo(stackKafkaEnv);
+            assertThat(env.get("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"))
+                    .startsWith(ScramLoginModule.class.getName() + " required ")
+                    .contains("username=\"" + name.id() + "\"")
+                    .contains("password=\"${KAFKA_" + prefix + "_PASSWORD:?");
+            assertThat((Map<String, Object>) service.get("depends_on")).containsKey("kafka-init");
+
             String platform =
                     Files.readString(ROOT.resolve("platform/src/main/resources/till/platform/defaults.properties"));
             for (String variable : env.keySet()) {
+                if (variable.startsWith("SPRING_")) {
+                    continue; // Spring Boot's own, checked above
+                }
                 assertThat(properties + platform)
                         .as("%s reads %s", name.id(), variable)
                         .contains("${" + variable + ":");
@@ -135,7 +182,8 @@ class DockerComposeAgreesTest {
             ((Map<String, Map<String, Object>>) asyncapi.get("channels"))
                     .values()
                     .forEach(channel -> addresses.add((String) channel.get("address")));
-            // The broker in compose creates no topic: every one the contract names must be declared by the services.
+            // The broker in compose creates no topic by itself: every one the contract names must be declared by the
+            // services (module tests) and created by kafka-init (KafkaAclsMatchComposeTest).
             assertThat(addresses).containsExactlyInAnyOrderElementsOf(Topics.ALL);
         }
     }
