@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import till.checkout.idempotency.RequestFingerprint;
+import till.checkout.price.ProductPrices;
 import till.checkout.timeline.Timeline;
 
 /**
@@ -41,6 +42,7 @@ public class CheckoutSaga {
     }
 
     private final Checkouts checkouts;
+    private final ProductPrices prices;
     private final CheckoutMessages messages;
     private final Timeline timeline;
     private final Clock clock;
@@ -50,6 +52,7 @@ public class CheckoutSaga {
 
     CheckoutSaga(
             Checkouts checkouts,
+            ProductPrices prices,
             CheckoutMessages messages,
             Timeline timeline,
             MeterRegistry meters,
@@ -57,6 +60,7 @@ public class CheckoutSaga {
             CheckoutProperties properties) {
         this.metrics = metrics;
         this.checkouts = checkouts;
+        this.prices = prices;
         this.messages = messages;
         this.timeline = timeline;
         this.clock = Clock.systemUTC();
@@ -69,10 +73,15 @@ public class CheckoutSaga {
         String fingerprint = RequestFingerprint.of(
                 customerId,
                 items.stream().map(i -> Map.entry(i.productId(), i.quantity())).toList());
+        // Quoted in this transaction from the price copy: a product it has no price for sends the checkout the old
+        // way, reserving before charging (ADR 10).
+        Map<String, Long> quotes =
+                prices.quote(items.stream().map(Item::productId).toList());
         List<CheckoutLine> lines = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            lines.add(
-                    new CheckoutLine(i, items.get(i).productId(), items.get(i).quantity(), null, LineState.REQUESTED));
+            Item item = items.get(i);
+            lines.add(new CheckoutLine(
+                    i, item.productId(), item.quantity(), quotes.get(item.productId()), LineState.REQUESTED));
         }
         Checkout checkout =
                 Checkout.start(UUID.randomUUID(), customerId, clock.instant().plus(deadline), lines);
@@ -84,7 +93,12 @@ public class CheckoutSaga {
             return new Started(checkouts.find(existing.getKey()).orElseThrow(), false);
         }
         messages.send(checkout, List.of());
-        log.info("checkout {} started for customer {} with {} lines", checkout.id(), customerId, lines.size());
+        log.info(
+                "checkout {} started for customer {} with {} lines{}",
+                checkout.id(),
+                customerId,
+                lines.size(),
+                checkout.charge() == ChargeState.REQUESTED ? ", charged at the quoted prices" : "");
         return new Started(checkout, true);
     }
 

@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Rejects checkouts whose deadline passed before their charge was posted, compensating what they did. Claims
+ * Rejects checkouts whose deadline passed before they were CONFIRMED, compensating what they did. Claims
  * rows with {@code FOR UPDATE SKIP LOCKED}, so any number of checkout-service instances can sweep at once.
  */
 @Component
