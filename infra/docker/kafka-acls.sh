@@ -17,7 +17,7 @@ PROPERTIES
 server=kafka:9092
 
 for topic in inventory.commands ledger.commands checkout.replies inventory.events ledger.events checkout.events \
-             inventory.commands.DLT ledger.commands.DLT checkout.replies.DLT; do
+             inventory.commands.DLT ledger.commands.DLT checkout.replies.DLT inventory.events.DLT; do
   "$bin/kafka-topics.sh" --bootstrap-server "$server" --command-config "$login" \
     --create --if-not-exists --topic "$topic" --partitions 12 --replication-factor 1
 done
@@ -35,5 +35,6 @@ grant() {
 }
 
 grant checkout checkout.replies checkout-replies inventory.commands ledger.commands checkout.events checkout.replies.DLT
+grant checkout inventory.events checkout-prices inventory.events.DLT
 grant inventory inventory.commands inventory-commands checkout.replies inventory.events inventory.commands.DLT
 grant ledger ledger.commands ledger-commands checkout.replies ledger.events ledger.commands.DLT

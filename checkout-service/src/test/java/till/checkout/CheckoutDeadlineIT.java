@@ -101,4 +101,28 @@ class CheckoutDeadlineIT extends CheckoutHarness {
         assertThat(sent(id, CommitStock.TYPE)).isEmpty();
         assertThat(checkout(id).get("status").asString()).isEqualTo("REJECTED");
     }
+
+    @Test
+    void aQuotedCheckoutWhoseChargeIsPostedButWhoseStockIsUnansweredAtTheDeadlineIsReversedAndReleased() {
+        String product = "slow-quoted-" + UUID.randomUUID();
+        priced(product, 250);
+        String id = startCheckout("kate", Map.of(product, 2));
+        awaitSent(id, PostCharge.TYPE, 1);
+        reply(id, ChargePosted.TYPE, new ChargePosted(id, "kate", 500L, 500L));
+
+        // Charged, but not CONFIRMED without the reservation: the deadline compensates it (ADR 10).
+        assertThat(awaitStatus(id, "REJECTED").get("reason").asString()).isEqualTo("TIMED_OUT");
+        awaitSent(id, ReverseCharge.TYPE, 1);
+        awaitSent(id, ReleaseStock.TYPE, 1);
+        assertThat(sent(id, CommitStock.TYPE)).isEmpty();
+        List<String> timeline = jdbc.sql(
+                        "SELECT direction || ' ' || type FROM checkout_messages WHERE checkout_id = ? ORDER BY seq")
+                .param(UUID.fromString(id))
+                .query(String.class)
+                .list();
+        assertThat(timeline.indexOf("RECEIVED " + ChargePosted.TYPE))
+                .as("the charge was posted before the deadline: %s", timeline)
+                .isNotNegative()
+                .isLessThan(timeline.indexOf("SENT " + CheckoutRejected.TYPE));
+    }
 }

@@ -29,6 +29,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import till.contracts.inventory.CommitStock;
+import till.contracts.inventory.ProductPriceChanged;
 import till.contracts.inventory.ReserveStock;
 import till.contracts.inventory.StockCommitted;
 import till.contracts.inventory.StockReserved;
@@ -236,6 +237,33 @@ public abstract class CheckoutHarness {
         kafka.send(Topics.CHECKOUT_REPLIES, checkoutId, mapper.writeValueAsString(event))
                 .join();
         return event.id();
+    }
+
+    /** Plays inventory: publishes a product's price fact on {@code inventory.events}; returns its id. */
+    protected String publishPrice(String productId, long priceMinor, long version) {
+        CloudEvent event = CloudEvent.create(
+                ProductPriceChanged.TYPE,
+                "/till/test",
+                productId,
+                mapper.valueToTree(new ProductPriceChanged(productId, priceMinor, version)));
+        kafka.send(Topics.INVENTORY_EVENTS, productId, mapper.writeValueAsString(event))
+                .join();
+        return event.id();
+    }
+
+    /** Publishes a product's price and waits until the price copy keeps it, so a checkout quotes it (ADR 10). */
+    protected void priced(String productId, long priceMinor) {
+        publishPrice(productId, priceMinor, 1);
+        await().atMost(PATIENCE).until(() -> keptPrice(productId), p -> p != null && p == priceMinor);
+    }
+
+    /** The price the copy keeps for a product, or null. */
+    protected @Nullable Long keptPrice(String productId) {
+        return jdbc.sql("SELECT price_minor FROM product_prices WHERE product_id = ?")
+                .param(productId)
+                .query(Long.class)
+                .optional()
+                .orElse(null);
     }
 
     /** Publishes exactly this envelope again: a redelivery. */

@@ -28,6 +28,18 @@ public final class Require {
         return value;
     }
 
+    public static long notNegative(@Nullable Long value, String field) {
+        if (value == null || value < 0) {
+            throw new InvalidMessageException("field '" + field + "' must be an integer of at least 0, was " + value);
+        }
+        return value;
+    }
+
+    /** An optional field: absent is fine, present must be at least 0. */
+    public static @Nullable Long notNegativeIfPresent(@Nullable Long value, String field) {
+        return value == null ? null : notNegative(value, field);
+    }
+
     public static <T> T present(@Nullable T value, String field) {
         if (value == null) {
             throw new InvalidMessageException("field '" + field + "' is missing");

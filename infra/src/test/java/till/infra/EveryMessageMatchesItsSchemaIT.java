@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import till.contracts.checkout.CheckoutConfirmed;
 import till.contracts.checkout.CheckoutRefunded;
 import till.contracts.checkout.CheckoutRejected;
+import till.contracts.inventory.ProductPriceChanged;
 import till.contracts.inventory.ReserveStock;
 import till.contracts.inventory.StockCommitted;
 import till.contracts.inventory.StockLevelChanged;
@@ -79,6 +80,7 @@ class EveryMessageMatchesItsSchemaIT {
                 CheckoutConfirmed.TYPE,
                 CheckoutRejected.TYPE,
                 StockLevelChanged.TYPE,
+                ProductPriceChanged.TYPE,
                 EntryPosted.TYPE,
                 PostRefund.TYPE,
                 CheckoutRefunded.TYPE);

@@ -75,6 +75,10 @@ class FiftyTillsWaitingForTheLastUnitIT extends StackTest {
             assertThat(stock.get("onHand").asLong()).isZero();
             assertThat(stock.get("reserved").asLong()).isZero();
         });
-        assertThat(customers.stream().mapToLong(this::balance).sum()).isEqualTo(49_900);
+        // The losers' charges, made with their reservations (ADR 10), are reversed after their rejections.
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(
+                                customers.stream().mapToLong(this::balance).sum())
+                        .isEqualTo(49_900));
     }
 }

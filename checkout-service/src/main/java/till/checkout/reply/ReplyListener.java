@@ -67,6 +67,7 @@ class ReplyListener {
                 CheckoutSaga.Reply reply = switch (m.reason()) {
                     case OUT_OF_STOCK -> c -> c.stockRejected(m.productId(), RejectionReason.OUT_OF_STOCK);
                     case UNKNOWN_PRODUCT -> c -> c.stockRejected(m.productId(), RejectionReason.UNKNOWN_PRODUCT);
+                    case PRICE_CHANGED -> c -> c.stockRejected(m.productId(), RejectionReason.PRICE_CHANGED);
                     // Our release overtook this reservation: the checkout is already rejected and compensated.
                     case ALREADY_RELEASED -> c -> {};
                 };

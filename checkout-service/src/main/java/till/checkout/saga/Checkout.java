@@ -19,14 +19,17 @@ import till.platform.kafka.Topics;
 /**
  * The checkout saga's state and rules, free of Spring and SQL so every path can be unit-tested.
  *
- * <p>Reserve every line, then charge the total at the reserved prices: once the charge is posted the checkout is
- * CONFIRMED, and every line is committed after it (ADR 5: a held reservation cannot fail to commit, so waiting for
- * the commits would only add two hops to the sale). Any rejection, or the deadline passing before the charge is
- * posted, compensates: every line not rejected is
- * released (inventory leaves a marker when the release overtakes its reservation) and a requested or posted
- * charge is reversed (the ledger does the same). Replies are applied only from the state that expects them,
- * so a duplicate or late reply changes nothing; a reply that finds the checkout already REJECTED compensates
- * whatever it reports instead of resurrecting it. A transition's messages are collected in {@link #drain()}.
+ * <p>A checkout whose every line has a quoted price (ADR 10) asks for its reservations, each at its quote, and its
+ * charge, for the quoted total, at once; it is CONFIRMED on the last of the two answers, in either order: every line
+ * reserved (inventory reserves only at the quoted price) and the charge posted. A checkout without a quote for every
+ * line reserves every line first and then charges the total at the reserved prices. Either way, once the sale is
+ * CONFIRMED every line is committed after it (ADR 5: a held reservation cannot fail to commit, so waiting for the
+ * commits would only add two hops to the sale). Any rejection, or the deadline passing before the checkout is
+ * CONFIRMED, compensates: every line not rejected is released (inventory leaves a marker when the release overtakes
+ * its reservation) and a requested or posted charge is reversed (the ledger does the same). Replies are applied only
+ * from the state that expects them, so a duplicate or late reply changes nothing; a reply that finds the checkout
+ * already REJECTED compensates whatever it reports instead of resurrecting it. A transition's messages are collected
+ * in {@link #drain()}.
  */
 public final class Checkout {
 
@@ -60,38 +63,82 @@ public final class Checkout {
         this.totalMinor = totalMinor;
     }
 
-    /** A new checkout: every line is requested from inventory. */
+    /**
+     * A new checkout. When every line carries a quoted unit price and the quoted total is worth charging, every line is
+     * requested at its quote and the total is charged at once (ADR 10); otherwise the quotes are dropped and every line
+     * is requested at whatever inventory's price is, the charge following the reservations.
+     */
     public static Checkout start(UUID id, String customerId, Instant deadline, List<CheckoutLine> lines) {
+        long quotedTotal = quotedTotal(lines);
+        boolean quoted = quotedTotal > 0;
+        List<CheckoutLine> requested =
+                quoted ? lines : lines.stream().map(CheckoutLine::unquoted).toList();
         Checkout checkout =
-                new Checkout(id, customerId, deadline, lines, CheckoutStatus.PENDING, null, ChargeState.NONE, null);
-        for (CheckoutLine line : lines) {
+                new Checkout(id, customerId, deadline, requested, CheckoutStatus.PENDING, null, ChargeState.NONE, null);
+        for (CheckoutLine line : requested) {
             checkout.send(
                     Topics.INVENTORY_COMMANDS,
                     line.productId(),
                     ReserveStock.TYPE,
-                    new ReserveStock(id.toString(), line.productId(), line.quantity()));
+                    new ReserveStock(id.toString(), line.productId(), line.quantity(), line.unitPriceMinor()));
+        }
+        if (quoted) {
+            checkout.requestCharge(quotedTotal);
         }
         return checkout;
     }
 
+    /** The total at the lines' quoted prices; 0 when a line has no quote. */
+    private static long quotedTotal(List<CheckoutLine> lines) {
+        long total = 0;
+        for (CheckoutLine line : lines) {
+            Long price = line.unitPriceMinor();
+            if (price == null) {
+                return 0;
+            }
+            total = Math.addExact(total, Math.multiplyExact(line.quantity(), price));
+        }
+        return total;
+    }
+
     /**
      * A rejected checkout moved its requested lines to RELEASE_REQUESTED, so a late reservation is ignored here:
-     * the release sent after it on the same product's partition gives the units back.
+     * the release sent after it on the same product's partition gives the units back. A line reserved at a price
+     * other than its quote rejects the checkout PRICE_CHANGED: inventory refuses such a reservation, so only an
+     * inventory that ignores quotes (one older than ADR 10) can send it, and the charge must not stand.
      */
     public void stockReserved(String productId, long unitPriceMinor) {
         CheckoutLine line = lines.get(productId);
         if (line == null || line.state() != LineState.REQUESTED) {
             return;
         }
+        Long quoted = line.unitPriceMinor();
         lines.put(productId, line.reservedAt(unitPriceMinor));
-        if (lines.values().stream().allMatch(l -> l.state() == LineState.RESERVED)) {
+        if (quoted != null && quoted != unitPriceMinor) {
+            reject(RejectionReason.PRICE_CHANGED);
+            return;
+        }
+        if (!allReserved()) {
+            return;
+        }
+        if (charge == ChargeState.NONE) {
             long total = lines.values().stream()
                     .mapToLong(l -> Math.multiplyExact(l.quantity(), l.reservedPriceMinor()))
                     .sum();
-            totalMinor = total;
-            charge = ChargeState.REQUESTED;
-            send(Topics.LEDGER_COMMANDS, customerId, PostCharge.TYPE, new PostCharge(id.toString(), customerId, total));
+            requestCharge(total);
+        } else if (charge == ChargeState.POSTED) {
+            confirm();
         }
+    }
+
+    private boolean allReserved() {
+        return lines.values().stream().allMatch(l -> l.state() == LineState.RESERVED);
+    }
+
+    private void requestCharge(long total) {
+        totalMinor = total;
+        charge = ChargeState.REQUESTED;
+        send(Topics.LEDGER_COMMANDS, customerId, PostCharge.TYPE, new PostCharge(id.toString(), customerId, total));
     }
 
     public void stockRejected(String productId, RejectionReason why) {
@@ -104,9 +151,8 @@ public final class Checkout {
     }
 
     /**
-     * The sale is made: CONFIRMED, and every reservation is committed. Inventory refuses a commit only for a
-     * reservation that is missing or released, and a checkout releases lines only when it is rejected, which a
-     * CONFIRMED one never is; so the commits that follow cannot fail, only be late (ADR 5). A rejected checkout
+     * The charge is posted: the sale is made once every line is reserved too, which a checkout that reserved first
+     * already is, and a quoted one may not be yet (its last reservation then confirms it). A rejected checkout
      * already asked for the reversal, which follows the charge on the customer's partition.
      */
     public void chargePosted() {
@@ -114,6 +160,17 @@ public final class Checkout {
             return;
         }
         charge = ChargeState.POSTED;
+        if (allReserved()) {
+            confirm();
+        }
+    }
+
+    /**
+     * CONFIRMED, and every reservation is committed. Inventory refuses a commit only for a reservation that is
+     * missing or released, and a checkout releases lines only when it is rejected, which a CONFIRMED one never is;
+     * so the commits that follow cannot fail, only be late (ADR 5).
+     */
+    private void confirm() {
         status = CheckoutStatus.CONFIRMED;
         for (CheckoutLine line : lines.values()) {
             lines.put(line.productId(), line.with(LineState.COMMIT_REQUESTED));
@@ -159,9 +216,12 @@ public final class Checkout {
         }
     }
 
-    /** True when the deadline has passed and the charge is not yet posted (after that, only commits remain). */
+    /**
+     * True when the deadline has passed and the checkout is not CONFIRMED (after that, only commits remain). A quoted
+     * checkout's charge may be posted while a line is still unanswered: it is overdue too, and its charge reversed.
+     */
     public boolean overdue(Instant now) {
-        return status == CheckoutStatus.PENDING && now.isAfter(deadline) && charge != ChargeState.POSTED;
+        return status == CheckoutStatus.PENDING && now.isAfter(deadline);
     }
 
     public void timeOut(Instant now) {

@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import till.checkout.idempotency.RequestFingerprint;
+import till.checkout.price.ProductPrices;
 import till.checkout.timeline.Timeline;
 import till.platform.kafka.Tracing;
 
@@ -42,6 +43,7 @@ public class CheckoutSaga {
     }
 
     private final Checkouts checkouts;
+    private final ProductPrices prices;
     private final CheckoutMessages messages;
     private final Timeline timeline;
     private final Clock clock;
@@ -51,6 +53,7 @@ public class CheckoutSaga {
 
     CheckoutSaga(
             Checkouts checkouts,
+            ProductPrices prices,
             CheckoutMessages messages,
             Timeline timeline,
             MeterRegistry meters,
@@ -58,6 +61,7 @@ public class CheckoutSaga {
             CheckoutProperties properties) {
         this.metrics = metrics;
         this.checkouts = checkouts;
+        this.prices = prices;
         this.messages = messages;
         this.timeline = timeline;
         this.clock = Clock.systemUTC();
@@ -70,10 +74,15 @@ public class CheckoutSaga {
         String fingerprint = RequestFingerprint.of(
                 customerId,
                 items.stream().map(i -> Map.entry(i.productId(), i.quantity())).toList());
+        // Quoted in this transaction from the price copy: a product it has no price for sends the checkout the old
+        // way, reserving before charging (ADR 10).
+        Map<String, Long> quotes =
+                prices.quote(items.stream().map(Item::productId).toList());
         List<CheckoutLine> lines = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            lines.add(
-                    new CheckoutLine(i, items.get(i).productId(), items.get(i).quantity(), null, LineState.REQUESTED));
+            Item item = items.get(i);
+            lines.add(new CheckoutLine(
+                    i, item.productId(), item.quantity(), quotes.get(item.productId()), LineState.REQUESTED));
         }
         Checkout checkout =
                 Checkout.start(UUID.randomUUID(), customerId, clock.instant().plus(deadline), lines);
@@ -85,7 +94,12 @@ public class CheckoutSaga {
             return new Started(checkouts.find(existing.getKey()).orElseThrow(), false);
         }
         messages.send(checkout, List.of());
-        log.info("checkout {} started for customer {} with {} lines", checkout.id(), customerId, lines.size());
+        log.info(
+                "checkout {} started for customer {} with {} lines{}",
+                checkout.id(),
+                customerId,
+                lines.size(),
+                checkout.charge() == ChargeState.REQUESTED ? ", charged at the quoted prices" : "");
         return new Started(checkout, true);
     }
 

@@ -36,13 +36,16 @@ public class Checkouts {
      */
     boolean insert(Checkout checkout, String idempotencyKey, String fingerprint, @Nullable String traceparent) {
         int inserted = jdbc.sql("""
-                        INSERT INTO checkouts (checkout_id, customer_id, status, charge_state, idempotency_key,
-                                               request_fingerprint, deadline_at, traceparent)
-                        VALUES (:id, :customer, 'PENDING', 'NONE', :key, :fingerprint, :deadline, :traceparent)
+                        INSERT INTO checkouts (checkout_id, customer_id, status, charge_state, total_minor,
+                                               idempotency_key, request_fingerprint, deadline_at, traceparent)
+                        VALUES (:id, :customer, 'PENDING', :charge, :total, :key, :fingerprint, :deadline,
+                                :traceparent)
                         ON CONFLICT (idempotency_key) DO NOTHING
                         """)
                 .param("id", checkout.id())
                 .param("customer", checkout.customerId())
+                .param("charge", checkout.charge().name())
+                .param("total", checkout.totalMinor())
                 .param("key", idempotencyKey)
                 .param("fingerprint", fingerprint)
                 .param("deadline", Timestamp.from(checkout.deadline()))
@@ -53,15 +56,17 @@ public class Checkouts {
         }
         List<CheckoutLine> lines = checkout.lines();
         jdbc.sql("""
-                        INSERT INTO checkout_lines (checkout_id, line_no, product_id, quantity, state)
-                        SELECT ?, line_no, product_id, quantity, state
-                        FROM unnest(?::int[], ?::text[], ?::int[], ?::text[]) AS l (line_no, product_id, quantity, state)
+                        INSERT INTO checkout_lines (checkout_id, line_no, product_id, quantity, unit_price_minor, state)
+                        SELECT ?, line_no, product_id, quantity, unit_price_minor, state
+                        FROM unnest(?::int[], ?::text[], ?::int[], ?::bigint[], ?::text[])
+                             AS l (line_no, product_id, quantity, unit_price_minor, state)
                         """)
                 .params(
                         checkout.id(),
                         lines.stream().map(CheckoutLine::lineNo).toArray(Integer[]::new),
                         lines.stream().map(CheckoutLine::productId).toArray(String[]::new),
                         lines.stream().map(CheckoutLine::quantity).toArray(Integer[]::new),
+                        lines.stream().map(CheckoutLine::unitPriceMinor).toArray(Long[]::new),
                         lines.stream().map(l -> l.state().name()).toArray(String[]::new))
                 .update();
         return true;
@@ -86,7 +91,8 @@ public class Checkouts {
     }
 
     /**
-     * Claims overdue checkouts for this sweeper instance; rows another instance holds are skipped, not waited
+     * Claims overdue checkouts for this sweeper instance (PENDING past the deadline, whatever their charge: a quoted
+     * checkout's may be posted while a line is unanswered); rows another instance holds are skipped, not waited
      * for, so several checkout-service instances sweep side by side.
      */
     /** An overdue checkout claimed by the sweeper, with the trace it was started in (null if none was kept). */
@@ -95,7 +101,7 @@ public class Checkouts {
     List<Overdue> claimOverdue(Instant now, int limit) {
         return jdbc.sql("""
                         SELECT checkout_id, traceparent FROM checkouts
-                        WHERE status = 'PENDING' AND deadline_at < ? AND charge_state <> 'POSTED'
+                        WHERE status = 'PENDING' AND deadline_at < ?
                         ORDER BY deadline_at
                         LIMIT ?
                         FOR UPDATE SKIP LOCKED

@@ -9,7 +9,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import till.platform.kafka.Tracing;
 
 /**
- * Rejects checkouts whose deadline passed before their charge was posted, compensating what they did. Claims
+ * Rejects checkouts whose deadline passed before they were CONFIRMED, compensating what they did. Claims
  * rows with {@code FOR UPDATE SKIP LOCKED}, so any number of checkout-service instances can sweep at once. Each
  * checkout is timed out in a span of its own trace (kept on its row), so its compensations stay in the trace an
  * operator follows the sale by.

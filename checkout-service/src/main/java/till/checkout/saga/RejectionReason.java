@@ -6,5 +6,7 @@ public enum RejectionReason {
     UNKNOWN_PRODUCT,
     CREDIT_LIMIT_EXCEEDED,
     UNKNOWN_CUSTOMER,
-    TIMED_OUT
+    TIMED_OUT,
+    /** A line's price changed after the checkout quoted it (ADR 10): the till may sell again at the new price. */
+    PRICE_CHANGED
 }

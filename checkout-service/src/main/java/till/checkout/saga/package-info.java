@@ -1,4 +1,7 @@
-/** The checkout saga: reserve every line, charge the total (confirmed), commit every line; compensate on any rejection or deadline. */
+/**
+ * The checkout saga: reserve every line and charge the total (at once when every line is quoted, ADR 10), confirmed
+ * once both are done, then commit every line; compensate on any rejection or deadline.
+ */
 @NullMarked
 package till.checkout.saga;
 

@@ -9,6 +9,7 @@ import till.contracts.checkout.CheckoutRefunded;
 import till.contracts.checkout.CheckoutRejected;
 import till.contracts.inventory.AdjustStock;
 import till.contracts.inventory.CommitStock;
+import till.contracts.inventory.ProductPriceChanged;
 import till.contracts.inventory.ReleaseStock;
 import till.contracts.inventory.ReserveStock;
 import till.contracts.inventory.ReturnStock;
@@ -42,6 +43,7 @@ public final class MessageTypes {
             entry(CheckoutRejected.TYPE, CheckoutRejected.class),
             entry(AdjustStock.TYPE, AdjustStock.class),
             entry(CommitStock.TYPE, CommitStock.class),
+            entry(ProductPriceChanged.TYPE, ProductPriceChanged.class),
             entry(ReleaseStock.TYPE, ReleaseStock.class),
             entry(ReserveStock.TYPE, ReserveStock.class),
             entry(ReturnStock.TYPE, ReturnStock.class),

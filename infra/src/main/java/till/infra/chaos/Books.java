@@ -4,16 +4,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import till.contracts.ledger.ChargeReversed;
+import till.contracts.ledger.ReverseCharge;
 import till.infra.demo.TillClient;
 import tools.jackson.databind.JsonNode;
 
 /**
  * What the services say once the stack has healed, read over REST: every checkout, product and customer of the
- * run, with every customer's ledger entries. Reads until every checkout is final, every refund completed and nothing
- * reserved, or the heal time is up (what is still open then is a violation the checks report).
+ * run, with every customer's ledger entries. Reads until every checkout is final, every refund completed, every
+ * rejected checkout's charge reversal answered and nothing reserved, or the heal time is up (what is still open then
+ * is a violation the checks report).
  */
 final class Books {
 
@@ -26,6 +31,7 @@ final class Books {
 
     private final TillClient client;
     private final Urls urls;
+    private final Set<String> reversalsAnswered = new HashSet<>();
 
     private Books(TillClient client, Urls urls) {
         this.client = client;
@@ -59,12 +65,47 @@ final class Books {
         return books;
     }
 
-    /** Every checkout read and final with its refunds completed, and no product with units reserved. */
+    /**
+     * Every checkout read and final with its refunds completed, every rejected one's charge reversal answered, and no
+     * product with units reserved.
+     */
     private boolean settled(Shop shop) {
         return checkouts.size() == shop.sales.size()
                 && checkouts.values().stream().allMatch(Books::settled)
+                && checkouts.values().stream().allMatch(this::compensated)
                 && products.size() == shop.products.size()
                 && products.values().stream().allMatch(p -> p.get("reserved").asLong() == 0);
+    }
+
+    /**
+     * A rejected checkout that asked for its charge to be reversed has the ledger's answer in its timeline. A quoted
+     * checkout (ADR 10) is charged with its reservations, so a rejected one's reversal follows its rejection; the
+     * ledger is read once it is answered. Remembered once seen, so each timeline is read until then only.
+     */
+    private boolean compensated(JsonNode checkout) {
+        if (!"REJECTED".equals(checkout.get("status").asString())) {
+            return true;
+        }
+        String id = checkout.get("checkoutId").asString();
+        if (reversalsAnswered.contains(id)) {
+            return true;
+        }
+        Optional<JsonNode> timeline = get(urls.checkout(0) + "/api/checkouts/" + id + "/timeline");
+        if (timeline.isEmpty()) {
+            return false;
+        }
+        boolean asked = false;
+        boolean answered = false;
+        for (JsonNode entry : timeline.get()) {
+            String type = entry.get("type").asString();
+            asked |= "SENT".equals(entry.get("direction").asString()) && ReverseCharge.TYPE.equals(type);
+            answered |= "RECEIVED".equals(entry.get("direction").asString()) && ChargeReversed.TYPE.equals(type);
+        }
+        if (asked && !answered) {
+            return false;
+        }
+        reversalsAnswered.add(id);
+        return true;
     }
 
     private static boolean settled(JsonNode checkout) {

@@ -151,13 +151,7 @@ public final class LastItemRace {
         JsonNode product = awaitNothingReserved(productId, deadline);
         long onHand = product.get("onHand").asLong();
         long reserved = product.get("reserved").asLong();
-        long charged = 0;
-        for (String customerId : customers) {
-            charged += admin.get(ledgerUrl + "/api/customers/" + customerId)
-                    .body()
-                    .get("balanceMinor")
-                    .asLong();
-        }
+        long charged = awaitCharged(customers, price, deadline);
 
         List<Check> checks = new ArrayList<>();
         int confirmed = outcomes.getOrDefault("CONFIRMED", 0);
@@ -182,6 +176,26 @@ public final class LastItemRace {
                 cashiers, productId, outcomes, onHand, reserved, charged, price, slowest, List.copyOf(checks));
     }
 
+    /**
+     * The sum of the customers' balances, read until it is {@code expected} or the deadline passes. A quoted sale
+     * (ADR 10) is charged with its reservations, so a rejected one's reversal follows its rejection: the sum only
+     * falls to what was sold, and stays above it if any sale is charged twice or not reversed.
+     */
+    private long awaitCharged(List<String> customers, long expected, Instant deadline) {
+        while (true) {
+            long charged = 0;
+            for (String customerId : customers) {
+                charged += admin.get(ledgerUrl + "/api/customers/" + customerId)
+                        .body()
+                        .get("balanceMinor")
+                        .asLong();
+            }
+            if (charged == expected || Instant.now().isAfter(deadline) || !pause()) {
+                return charged;
+            }
+        }
+    }
+
     private JsonNode awaitFinal(String checkoutId, Instant deadline) {
         return poll(
                 checkoutUrl + "/api/checkouts/" + checkoutId,
@@ -200,15 +214,20 @@ public final class LastItemRace {
     private JsonNode poll(String url, Predicate<JsonNode> done, Instant deadline) {
         while (true) {
             JsonNode body = admin.get(url).body();
-            if (done.test(body) || Instant.now().isAfter(deadline)) {
+            if (done.test(body) || Instant.now().isAfter(deadline) || !pause()) {
                 return body;
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return body;
-            }
+        }
+    }
+
+    /** 100 ms between two reads; false when interrupted (the interrupt is kept for the caller). */
+    private static boolean pause() {
+        try {
+            Thread.sleep(100);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -21,7 +21,7 @@ import till.platform.kafka.Topics;
 
 /**
  * What each service's identity may do on the broker, and nothing more (the broker denies whatever no ACL allows):
- * read the topic it consumes in its own consumer group, and write the topics it produces and the dead-letter
+ * read each topic it consumes in its own consumer group (a grant per topic), and write the topics it produces and the dead-letter
  * topic of the one it consumes. No service may create topics: the stack creates them as the operator before any
  * service starts, and tells the services not to declare them ({@code SPRING_KAFKA_ADMIN_AUTO_CREATE=false}).
  * docker-compose.yml grants the same.
@@ -46,6 +46,8 @@ final class KafkaAcls {
                     CHECKOUT_REPLIES,
                     "checkout-replies",
                     List.of(INVENTORY_COMMANDS, LEDGER_COMMANDS, CHECKOUT_EVENTS)),
+            // checkout-service's copy of the prices (ADR 10), a consumer of its own.
+            new Grant(TillService.Name.CHECKOUT, INVENTORY_EVENTS, "checkout-prices", List.of()),
             new Grant(
                     TillService.Name.INVENTORY,
                     INVENTORY_COMMANDS,

@@ -69,9 +69,7 @@ class ProductEdits {
             // The row is locked, so its version cannot move before this save; the save still writes only over the
             // version it read (@Version), and moves it by one.
             Product edited = repository.save(new Product(productId, name, priceMinor, next, current.version()));
-            if (delta != 0) {
-                products.emitStockLevel(edited, "edit");
-            }
+            products.emitEdit(current, edited);
             return new Edit(edited, false);
         });
     }

@@ -2,17 +2,20 @@ package till.inventory.product;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import till.contracts.inventory.ProductPriceChanged;
 import till.contracts.inventory.StockLevelChanged;
 import till.platform.kafka.Topics;
 import till.platform.outbox.Outbox;
 
 /**
  * The {@code products} table. Writes are only called from inside {@link ProductLocks#write}, on a row that the
- * caller holds locked; every write moves the version, and every stock change emits {@link StockLevelChanged}.
+ * caller holds locked; every write moves the version, every stock change emits {@link StockLevelChanged}, and
+ * every new price (a new product's included) emits {@link ProductPriceChanged}.
  */
 @Component
 public class Products {
@@ -42,7 +45,7 @@ public class Products {
             return Optional.empty();
         }
         Product created = new Product(productId, name, priceMinor, new Stock(onHand, 0), 1);
-        emitStockLevel(created, "created");
+        outbox.appendAll(List.of(priceFact(created), stockLevel(created, "created")));
         return Optional.of(created);
     }
 
@@ -79,6 +82,20 @@ public class Products {
         return new Product(locked.productId(), locked.name(), locked.priceMinor(), stock, locked.version() + changes);
     }
 
+    /** The facts of a person's edit of a locked product: its new price, its new stock level, both or none. */
+    void emitEdit(Product before, Product edited) {
+        List<Outbox.Message> facts = new ArrayList<>();
+        if (edited.priceMinor() != before.priceMinor()) {
+            facts.add(priceFact(edited));
+        }
+        if (!edited.stock().equals(before.stock())) {
+            facts.add(stockLevel(edited, "edit"));
+        }
+        if (!facts.isEmpty()) {
+            outbox.appendAll(facts);
+        }
+    }
+
     /** The {@link StockLevelChanged} fact for a product as a change leaves it. */
     void emitStockLevel(Product product, String cause) {
         outbox.appendAll(List.of(stockLevel(product, cause)));
@@ -98,6 +115,18 @@ public class Products {
                         stock.available(),
                         product.version(),
                         cause));
+    }
+
+    /**
+     * The {@link ProductPriceChanged} fact for a product whose price was just set, at the version that set it: what
+     * checkout-service quotes from (ADR 10).
+     */
+    Outbox.Message priceFact(Product product) {
+        return new Outbox.Message(
+                Topics.INVENTORY_EVENTS,
+                product.productId(),
+                ProductPriceChanged.TYPE,
+                new ProductPriceChanged(product.productId(), product.priceMinor(), product.version()));
     }
 
     static Product map(ResultSet rs, int row) throws SQLException {

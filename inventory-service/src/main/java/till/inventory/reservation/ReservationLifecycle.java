@@ -113,6 +113,13 @@ public class ReservationLifecycle {
                 }
                 return;
             }
+            Long quoted = command.quotedUnitPriceMinor();
+            if (quoted != null && quoted != product.priceMinor()) {
+                // The checkout was charged at its quote (ADR 10): a reservation at another price would make the
+                // charge differ from what the sale is worth, so nothing is held and the checkout is rejected.
+                messages.add(rejected(command, StockRejectionReason.PRICE_CHANGED));
+                return;
+            }
             if (!product.stock().canReserve(command.quantity())) {
                 messages.add(rejected(command, StockRejectionReason.OUT_OF_STOCK));
                 return;

@@ -2,12 +2,14 @@ package till.platform.cloudevents;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import till.contracts.InvalidMessageException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A CloudEvents 1.0 envelope in structured JSON mode. {@code subject} is the Kafka key, so a console
@@ -42,6 +44,21 @@ public record CloudEvent(
                 Instant.now(),
                 "application/json",
                 data);
+    }
+
+    /**
+     * A message record as a CloudEvent's {@code data}, as Till writes it. An optional field the record leaves empty is
+     * left out rather than written as {@code null}: the published schemas list such a field as optional, not nullable.
+     */
+    public static JsonNode dataOf(Object record, JsonMapper mapper) {
+        JsonNode data = mapper.valueToTree(record);
+        if (data instanceof ObjectNode object) {
+            object.remove(object.properties().stream()
+                    .filter(property -> property.getValue().isNull())
+                    .map(Map.Entry::getKey)
+                    .toList());
+        }
+        return data;
     }
 
     /** Parses and checks the envelope; anything unusable is an {@link InvalidMessageException} naming why. */

@@ -12,8 +12,12 @@ public final class Topics {
     public static final String LEDGER_EVENTS = "ledger.events";
     public static final String CHECKOUT_EVENTS = "checkout.events";
 
-    /** Topics that services consume, and so need a dead-letter topic. */
-    public static final List<String> CONSUMED = List.of(INVENTORY_COMMANDS, LEDGER_COMMANDS, CHECKOUT_REPLIES);
+    /**
+     * Topics that services consume, and so need a dead-letter topic. checkout-service reads {@code inventory.events}
+     * for the prices it quotes (ADR 10).
+     */
+    public static final List<String> CONSUMED =
+            List.of(INVENTORY_COMMANDS, LEDGER_COMMANDS, CHECKOUT_REPLIES, INVENTORY_EVENTS);
 
     public static final List<String> ALL = List.of(
             INVENTORY_COMMANDS,
@@ -24,7 +28,8 @@ public final class Topics {
             CHECKOUT_EVENTS,
             deadLetter(INVENTORY_COMMANDS),
             deadLetter(LEDGER_COMMANDS),
-            deadLetter(CHECKOUT_REPLIES));
+            deadLetter(CHECKOUT_REPLIES),
+            deadLetter(INVENTORY_EVENTS));
 
     private Topics() {}
 

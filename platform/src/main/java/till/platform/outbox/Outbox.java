@@ -107,7 +107,7 @@ public class Outbox {
         for (int i = 0; i < size; i++) {
             Message message = messages.get(i);
             CloudEvent event =
-                    CloudEvent.create(message.type(), source, message.key(), mapper.valueToTree(message.data()));
+                    CloudEvent.create(message.type(), source, message.key(), CloudEvent.dataOf(message.data(), mapper));
             ids[i] = event.id();
             topics[i] = message.topic();
             keys[i] = message.key();

@@ -18,7 +18,7 @@ class MessageSchemasTest {
     }
 
     private ObjectNode data() {
-        return mapper.valueToTree(new ReserveStock("c-1", "p-1", 2));
+        return (ObjectNode) CloudEvent.dataOf(new ReserveStock("c-1", "p-1", 2), mapper);
     }
 
     @Test
@@ -37,6 +37,15 @@ class MessageSchemasTest {
         assertThat(MessageSchemas.violations(reserve(missing))).isNotEmpty();
         assertThat(MessageSchemas.violations(
                         reserve(data()).replace("\"specversion\":\"1.0\"", "\"specversion\":\"0.3\"")))
+                .isNotEmpty();
+    }
+
+    @Test
+    void anOptionalFieldLeftEmptyIsLeftOutAndOneGivenConforms() {
+        assertThat(data().has("quotedUnitPriceMinor")).isFalse();
+        ObjectNode quoted = (ObjectNode) CloudEvent.dataOf(new ReserveStock("c-1", "p-1", 2, 49_900L), mapper);
+        assertThat(MessageSchemas.violations(reserve(quoted))).isEmpty();
+        assertThat(MessageSchemas.violations(reserve(quoted.put("quotedUnitPriceMinor", -1))))
                 .isNotEmpty();
     }
 
