@@ -156,7 +156,7 @@ class PriceEditsRacingFiftyTillsIT extends StackTest {
                         .isEqualTo(ON_HAND - unitsSold.getOrDefault(product, 0L));
             }
         });
-        new Till(client, checkout, inventory, ledger).assertSound();
+        till.assertSound();
     }
 
     /** One sale of one or two of the products, waiting for its outcome; its checkout id. */
@@ -167,7 +167,7 @@ class PriceEditsRacingFiftyTillsIT extends StackTest {
         if (random.nextBoolean()) {
             lines.add(Map.of("productId", products.get((first + 1) % PRODUCTS), "quantity", 1 + random.nextInt(3)));
         }
-        TillClient.Response answer = client.postWaiting(
+        TillClient.Response answer = cashier.postWaiting(
                 checkout + "/api/checkouts",
                 Map.of("customerId", customer, "lines", lines),
                 Map.of("Idempotency-Key", UUID.randomUUID().toString()),
