@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -105,6 +106,8 @@ public final class CheckoutLatencyBench {
     private final List<Phase> phases = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final Map<Cpu.Processes, Double> idleShares = new HashMap<>();
+    /** Per phase of a system of several processes: each one's core-ms per confirmed checkout. */
+    private final List<String> cpuByProcess = new ArrayList<>();
 
     /**
      * Set by {@code ./run bench checkout --profile}: every JVM records a flight recording into this folder and
@@ -279,10 +282,25 @@ public final class CheckoutLatencyBench {
     private void each(List<CheckoutSystem> systems, String scenario, BiFunction<CheckoutSystem, String, Phase> load) {
         for (CheckoutSystem system : systems) {
             say("measuring " + system.name() + ": " + scenario + " ...");
-            double before = system.processes().coreMillis();
+            Map<String, Double> before = system.processes().byProcess();
             Phase done = load.apply(system, scenario);
-            phases.add(done.withCpu(settle(system.processes()) - before));
+            settle(system.processes());
+            Map<String, Double> after = system.processes().byProcess();
+            Map<String, Double> used = new TreeMap<>();
+            after.forEach((process, millis) -> used.put(process, millis - before.getOrDefault(process, 0.0)));
+            Phase measured = done.withCpu(
+                    used.values().stream().mapToDouble(Double::doubleValue).sum());
+            phases.add(measured);
+            if (used.size() > 2 && measured.confirmed() > 0) {
+                cpuByProcess.add("%s %s: %s".formatted(scenario, system.name(), perConfirmed(used, measured)));
+            }
         }
+    }
+
+    private static String perConfirmed(Map<String, Double> used, Phase phase) {
+        return used.entrySet().stream()
+                .map(e -> "%s %.1f".formatted(e.getKey(), e.getValue() / phase.confirmed()))
+                .collect(Collectors.joining(", "));
     }
 
     /**
@@ -375,6 +393,8 @@ public final class CheckoutLatencyBench {
     }
 
     private void print() {
+        notes.add("CPU per confirmed checkout by process, core-ms (idle included, as above):\n    "
+                + String.join("\n    ", cpuByProcess));
         notes.add("machine: %d cores; options: --checkouts %d --warmup %d --seconds %d%s"
                 .formatted(
                         Runtime.getRuntime().availableProcessors(),

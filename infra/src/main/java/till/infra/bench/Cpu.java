@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -27,12 +29,48 @@ final class Cpu {
 
         /** Core-milliseconds used so far by these JVMs and by PostgreSQL. */
         double coreMillis() {
-            long ticks = 0;
-            for (long pid : jvms) {
-                ticks += stat(pid).map(Stat::ownTicks).orElse(0L);
-            }
-            return (ticks + postgresTicks(postmaster)) * MILLIS_PER_TICK;
+            return byProcess().values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sum();
         }
+
+        /**
+         * Core-milliseconds used so far by each process, named by {@link #nameOf} (PostgreSQL as one): where a
+         * checkout's CPU goes, process by process (ADR 5).
+         */
+        Map<String, Double> byProcess() {
+            Map<String, Double> used = new TreeMap<>();
+            for (long pid : jvms) {
+                used.merge(nameOf(pid), stat(pid).map(Stat::ownTicks).orElse(0L) * MILLIS_PER_TICK, Double::sum);
+            }
+            used.put("PostgreSQL", postgresTicks(postmaster) * MILLIS_PER_TICK);
+            return used;
+        }
+    }
+
+    /** A JVM's name: its exec jar without version ({@code checkout-service}), else its main class's simple name. */
+    static String nameOf(long pid) {
+        List<String> args;
+        try {
+            // Not ProcessHandle.Info.arguments(): it is empty for a command line as long as the broker's.
+            args = List.of(Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline"))
+                    .split("\u0000"));
+        } catch (IOException gone) {
+            return "pid " + pid;
+        }
+        for (int i = 1; i < args.size(); i++) {
+            if (args.get(i - 1).equals("-jar")) {
+                String jar = Path.of(args.get(i)).getFileName().toString();
+                int version = jar.indexOf("-0.");
+                return version > 0 ? jar.substring(0, version) : jar;
+            }
+        }
+        for (String arg : args) {
+            if (!arg.startsWith("-") && arg.matches("[\\w.$]+\\.[A-Z][\\w$]*")) {
+                return arg.substring(arg.lastIndexOf('.') + 1);
+            }
+        }
+        return "pid " + pid;
     }
 
     /** The fields of {@code /proc/<pid>/stat} that matter here. */
