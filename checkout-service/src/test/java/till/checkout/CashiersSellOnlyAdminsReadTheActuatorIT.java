@@ -83,8 +83,8 @@ class CashiersSellOnlyAdminsReadTheActuatorIT extends CheckoutHarness {
 
     /**
      * Spring Security wraps each filter, the authentication and the authorization of every request in an
-     * observation when it finds an ObservationRegistry, unless told not to (WebSecurity): that wrapping was a quarter
-     * of the request threads' CPU (ADR 5, round 6). The chain is reached through its fields, as Spring builds it.
+     * observation when it finds an ObservationRegistry, unless told not to (WebSecurity, ADR 5 round 6). The chain
+     * is reached through its fields, as Spring builds it.
      */
     @Test
     void requestsDoNotPassThroughSpringSecuritysObservationWrappers(
