@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -48,13 +49,20 @@ final class Cpu {
         }
     }
 
+    /** Each JVM's name, read once: a pid keeps its command line, and the CPU is read every half second. */
+    private static final Map<Long, String> NAMES = new ConcurrentHashMap<>();
+
     /** A JVM's name: its exec jar without version ({@code checkout-service}), else its main class's simple name. */
     static String nameOf(long pid) {
+        return NAMES.computeIfAbsent(pid, Cpu::readName);
+    }
+
+    private static String readName(long pid) {
         List<String> args;
         try {
             // Not ProcessHandle.Info.arguments(): it is empty for a command line as long as the broker's.
             args = List.of(Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline"))
-                    .split("\u0000"));
+                    .split("\0"));
         } catch (IOException gone) {
             return "pid " + pid;
         }
