@@ -108,6 +108,10 @@ public final class CheckoutLatencyBench {
     private final Map<Cpu.Processes, Double> idleShares = new HashMap<>();
     /** Per phase of a system of several processes: each one's core-ms per confirmed checkout. */
     private final List<String> cpuByProcess = new ArrayList<>();
+    /** With --profile, per phase: statements and commits per confirmed checkout, by database. */
+    private final List<String> statementsByDatabase = new ArrayList<>();
+    /** With --profile: where to read pg_stat_statements, once the stack is up. */
+    private Optional<String> statementsUrl = Optional.empty();
 
     /**
      * Set by {@code ./run bench checkout --profile}: every JVM records a flight recording into this folder and
@@ -187,6 +191,7 @@ public final class CheckoutLatencyBench {
             warmUp(systems);
             String postgres = server + "postgres";
             PROFILE.ifPresent(dir -> Profile.resetStatements(postgres));
+            statementsUrl = PROFILE.map(dir -> postgres);
             measure(systems, till, stack);
             PROFILE.ifPresent(dir -> notes.add("the statements that took the most PostgreSQL time in the measured"
                     + " phases, both systems (pg_stat_statements):\n" + Profile.statements(postgres, 20)));
@@ -283,9 +288,12 @@ public final class CheckoutLatencyBench {
         for (CheckoutSystem system : systems) {
             say("measuring " + system.name() + ": " + scenario + " ...");
             Map<String, Double> before = system.processes().byProcess();
+            Optional<StatementCounts> ranBefore = statementsUrl.map(StatementCounts::read);
             Phase done = load.apply(system, scenario);
             settle(system.processes());
             Map<String, Double> after = system.processes().byProcess();
+            Optional<StatementCounts> ran =
+                    statementsUrl.map(StatementCounts::read).map(now -> now.since(ranBefore.orElseThrow()));
             Map<String, Double> used = new TreeMap<>();
             after.forEach((process, millis) -> used.put(process, millis - before.getOrDefault(process, 0.0)));
             Phase measured = done.withCpu(
@@ -293,6 +301,10 @@ public final class CheckoutLatencyBench {
             phases.add(measured);
             if (used.size() > 2 && measured.confirmed() > 0) {
                 cpuByProcess.add("%s %s: %s".formatted(scenario, system.name(), perConfirmed(used, measured)));
+            }
+            if (measured.confirmed() > 0) {
+                ran.ifPresent(counts -> statementsByDatabase.add(
+                        "%s %s: %s".formatted(scenario, system.name(), counts.perConfirmed(measured.confirmed()))));
             }
         }
     }
@@ -395,6 +407,11 @@ public final class CheckoutLatencyBench {
     private void print() {
         notes.add("CPU per confirmed checkout by process, core-ms (idle included, as above):\n    "
                 + String.join("\n    ", cpuByProcess));
+        if (!statementsByDatabase.isEmpty()) {
+            notes.add("statements/commits per confirmed checkout by database, idle work included (pg_stat_statements;"
+                    + " BEGIN and COMMIT are not counted as statements):\n    "
+                    + String.join("\n    ", statementsByDatabase));
+        }
         notes.add("machine: %d cores; options: --checkouts %d --warmup %d --seconds %d%s"
                 .formatted(
                         Runtime.getRuntime().availableProcessors(),
