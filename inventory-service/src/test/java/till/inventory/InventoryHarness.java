@@ -18,12 +18,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import till.platform.cloudevents.CloudEvent;
 import till.platform.kafka.Topics;
+import till.testsupport.StatementCounter;
 import till.testsupport.TestCredentials;
 import till.testsupport.TestInfrastructure;
 import till.testsupport.TopicReader;
@@ -43,6 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
             "till.listener.initial-backoff-ms=50",
             "till.outbox.poll-interval=50ms"
         })
+@Import(StatementCounter.class)
 public abstract class InventoryHarness {
 
     protected static final String DATABASE = TestInfrastructure.newDatabase("inventory");

@@ -9,7 +9,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -99,15 +99,10 @@ class CheckoutController {
     @PostMapping
     ResponseEntity<CheckoutView> start(
             @RequestHeader("Idempotency-Key") String idempotencyKey, @Valid @RequestBody CheckoutRequest request) {
-        TillRequests.checkKey(idempotencyKey);
-        List<CheckoutSaga.Item> items = new ArrayList<>();
-        TillRequests.distinctProducts(request.lines())
-                .forEach((productId, quantity) -> items.add(new CheckoutSaga.Item(productId, quantity)));
-        CheckoutSaga.Started started = saga.start(idempotencyKey, request.customerId(), items);
-        Checkout checkout = started.checkout();
+        Checkout checkout = start(UUID.randomUUID(), idempotencyKey, request).checkout();
         return ResponseEntity.accepted()
                 .location(URI.create("/api/checkouts/" + checkout.id()))
-                .body(CheckoutView.of(checkout, refunds.of(checkout.id())));
+                .body(view(checkout));
     }
 
     /**
@@ -119,11 +114,36 @@ class CheckoutController {
             @RequestHeader("Idempotency-Key") String idempotencyKey,
             @RequestHeader(PREFER) List<String> prefer,
             @Valid @RequestBody CheckoutRequest request) {
-        ResponseEntity<CheckoutView> started = start(idempotencyKey, request);
-        CheckoutView checkout = Objects.requireNonNull(started.getBody());
-        return PreferWait.from(prefer)
-                .map(wait -> answerWhenDecided(checkout.checkoutId(), wait, true))
-                .orElseGet(() -> answered(started));
+        Optional<PreferWait> preferred = PreferWait.from(prefer);
+        if (preferred.isEmpty()) {
+            return answered(start(idempotencyKey, request));
+        }
+        PreferWait wait = preferred.get();
+        UUID checkoutId = UUID.randomUUID();
+        // Registered before the checkout exists, so it need not be read again: whenever its decision commits, it
+        // wakes this request.
+        CompletableFuture<Void> decided = outcomes.whenDecided(checkoutId);
+        CheckoutSaga.Started started;
+        try {
+            started = start(checkoutId, idempotencyKey, request);
+        } catch (RuntimeException e) {
+            decided.cancel(false);
+            throw e;
+        }
+        if (!started.created()) {
+            // A retry: the checkout is an earlier one, perhaps decided, and it is waited for as a GET would.
+            decided.cancel(false);
+            return answerWhenDecided(started.checkout().id(), wait, true);
+        }
+        return hold(checkoutId, decided, answer(started.checkout(), wait, true), wait, true);
+    }
+
+    private CheckoutSaga.Started start(UUID checkoutId, String idempotencyKey, CheckoutRequest request) {
+        TillRequests.checkKey(idempotencyKey);
+        List<CheckoutSaga.Item> items = new ArrayList<>();
+        TillRequests.distinctProducts(request.lines())
+                .forEach((productId, quantity) -> items.add(new CheckoutSaga.Item(productId, quantity)));
+        return saga.start(checkoutId, idempotencyKey, request.customerId(), items);
     }
 
     /** The checkout as it stands; its answer varies with {@code Prefer}, which a cache must know. */
@@ -131,7 +151,7 @@ class CheckoutController {
     ResponseEntity<CheckoutView> get(@PathVariable UUID checkoutId) {
         return checkouts
                 .find(checkoutId)
-                .map(c -> ResponseEntity.ok().varyBy(PREFER).body(CheckoutView.of(c, refunds.of(checkoutId))))
+                .map(c -> ResponseEntity.ok().varyBy(PREFER).body(view(c)))
                 .orElseThrow(() -> TillRequests.noSuchCheckout(checkoutId));
     }
 
@@ -150,11 +170,8 @@ class CheckoutController {
      */
     private DeferredResult<ResponseEntity<CheckoutView>> answerWhenDecided(
             UUID checkoutId, PreferWait wait, boolean withLocation) {
-        DeferredResult<ResponseEntity<CheckoutView>> answer =
-                new DeferredResult<>(wait.duration().toMillis(), () -> answerNow(checkoutId, wait, withLocation));
         // Registered before the checkout is read: a decision committed in between still wakes this request.
         CompletableFuture<Void> decided = outcomes.whenDecided(checkoutId);
-        answer.onCompletion(() -> decided.cancel(false));
         ResponseEntity<CheckoutView> now;
         try {
             now = answerNow(checkoutId, wait, withLocation);
@@ -162,6 +179,22 @@ class CheckoutController {
             decided.cancel(false);
             throw e;
         }
+        return hold(checkoutId, decided, now, wait, withLocation);
+    }
+
+    /**
+     * Answers {@code now} at once if the checkout is decided in it or the wait is zero; otherwise when
+     * {@code decided}, registered before {@code now} was read, completes, or at the end of the wait.
+     */
+    private DeferredResult<ResponseEntity<CheckoutView>> hold(
+            UUID checkoutId,
+            CompletableFuture<Void> decided,
+            ResponseEntity<CheckoutView> now,
+            PreferWait wait,
+            boolean withLocation) {
+        DeferredResult<ResponseEntity<CheckoutView>> answer =
+                new DeferredResult<>(wait.duration().toMillis(), () -> answerNow(checkoutId, wait, withLocation));
+        answer.onCompletion(() -> decided.cancel(false));
         if (now.getStatusCode() != HttpStatus.ACCEPTED || wait.duration().isZero()) {
             decided.cancel(false);
             answer.setResult(now);
@@ -180,14 +213,24 @@ class CheckoutController {
     /** 200 if the checkout is decided, 202 while it is PENDING, 404 if there is no such checkout. */
     private ResponseEntity<CheckoutView> answerNow(UUID checkoutId, PreferWait wait, boolean withLocation) {
         Checkout checkout = checkouts.find(checkoutId).orElseThrow(() -> TillRequests.noSuchCheckout(checkoutId));
+        return answer(checkout, wait, withLocation);
+    }
+
+    private ResponseEntity<CheckoutView> answer(Checkout checkout, PreferWait wait, boolean withLocation) {
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(
                         checkout.status() == CheckoutStatus.PENDING ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .header(PREFERENCE_APPLIED, wait.applied())
                 .varyBy(PREFER);
         if (withLocation) {
-            answer.location(URI.create("/api/checkouts/" + checkoutId));
+            answer.location(URI.create("/api/checkouts/" + checkout.id()));
         }
-        return answer.body(CheckoutView.of(checkout, refunds.of(checkoutId)));
+        return answer.body(view(checkout));
+    }
+
+    /** Only a CONFIRMED checkout can have refunds: the others are answered without looking for any. */
+    private CheckoutView view(Checkout checkout) {
+        return CheckoutView.of(
+                checkout, checkout.status() == CheckoutStatus.CONFIRMED ? refunds.of(checkout.id()) : List.of());
     }
 
     private static <T> DeferredResult<T> answered(T answer) {

@@ -69,8 +69,13 @@ public class CheckoutSaga {
         this.unapplicable = meters.counter("till.checkout.replies.unapplicable");
     }
 
+    /**
+     * Starts a checkout with the id {@code checkoutId}, unless the idempotency key already belongs to one: then
+     * that earlier checkout, with its own id, as it stands. The caller chooses the id so that it can wait for the
+     * checkout's outcome from before the checkout exists.
+     */
     @Transactional
-    public Started start(String idempotencyKey, String customerId, List<Item> items) {
+    public Started start(UUID checkoutId, String idempotencyKey, String customerId, List<Item> items) {
         String fingerprint = RequestFingerprint.of(
                 customerId,
                 items.stream().map(i -> Map.entry(i.productId(), i.quantity())).toList());
@@ -85,7 +90,7 @@ public class CheckoutSaga {
                     i, item.productId(), item.quantity(), quotes.get(item.productId()), LineState.REQUESTED));
         }
         Checkout checkout =
-                Checkout.start(UUID.randomUUID(), customerId, clock.instant().plus(deadline), lines);
+                Checkout.start(checkoutId, customerId, clock.instant().plus(deadline), lines);
         if (!checkouts.insert(checkout, idempotencyKey, fingerprint, Tracing.traceparentOfCurrent())) {
             var existing = checkouts.byIdempotencyKey(idempotencyKey).orElseThrow();
             if (!existing.getValue().equals(fingerprint)) {

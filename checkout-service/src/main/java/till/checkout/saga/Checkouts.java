@@ -13,15 +13,24 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Checkouts and their lines in PostgreSQL: two queries to load one, whatever its line count, and one statement per
- * transition for the checkout and all its lines. Plain SQL rather than a Spring Data repository, which would save
+ * Checkouts and their lines in PostgreSQL: one query to load one with its lines, and one statement per transition for
+ * the checkout and all its lines. Plain SQL rather than a Spring Data repository, which would save
  * the lines by deleting and inserting them on every transition of the saga's hot path (ADR 9).
  */
 @Repository
 public class Checkouts {
 
-    private static final String COLUMNS =
-            "checkout_id, customer_id, status, reason, charge_state, total_minor, deadline_at";
+    /**
+     * A checkout with its lines, one row per line, in line order. A left join so that a checkout without lines would
+     * still be found, not taken for missing; {@code FOR UPDATE OF c} may be added, locking the checkout's row only.
+     */
+    private static final String WITH_LINES = """
+            SELECT c.checkout_id, c.customer_id, c.status, c.reason, c.charge_state, c.total_minor, c.deadline_at,
+                   l.line_no, l.product_id, l.quantity, l.unit_price_minor, l.state
+            FROM checkouts c LEFT JOIN checkout_lines l USING (checkout_id)
+            WHERE c.checkout_id = ?
+            ORDER BY l.line_no
+            """;
 
     private final JdbcClient jdbc;
 
@@ -82,12 +91,12 @@ public class Checkouts {
     }
 
     public Optional<Checkout> find(UUID id) {
-        return load(id, "SELECT " + COLUMNS + " FROM checkouts WHERE checkout_id = ?");
+        return load(id, WITH_LINES);
     }
 
     /** Loads and row-locks a checkout: its replies and its deadline are applied one at a time. */
     public Optional<Checkout> lock(UUID id) {
-        return load(id, "SELECT " + COLUMNS + " FROM checkouts WHERE checkout_id = ? FOR UPDATE");
+        return load(id, WITH_LINES + "FOR UPDATE OF c");
     }
 
     /**
@@ -137,26 +146,19 @@ public class Checkouts {
     }
 
     private Optional<Checkout> load(UUID id, String sql) {
-        Optional<Row> row = jdbc.sql(sql).param(id).query(Checkouts::row).optional();
-        if (row.isEmpty()) {
+        List<Map.Entry<Row, Optional<CheckoutLine>>> rows = jdbc.sql(sql)
+                .param(id)
+                .query((rs, n) -> Map.entry(row(rs), line(rs)))
+                .list();
+        if (rows.isEmpty()) {
             return Optional.empty();
         }
-        List<CheckoutLine> lines = jdbc.sql("""
-                        SELECT line_no, product_id, quantity, unit_price_minor, state
-                        FROM checkout_lines WHERE checkout_id = ? ORDER BY line_no
-                        """)
-                .param(id)
-                .query((rs, n) -> new CheckoutLine(
-                        rs.getInt("line_no"),
-                        rs.getString("product_id"),
-                        rs.getInt("quantity"),
-                        rs.getObject("unit_price_minor", Long.class),
-                        LineState.valueOf(rs.getString("state"))))
-                .list();
-        return row.map(r -> r.toCheckout(lines));
+        List<CheckoutLine> lines =
+                rows.stream().flatMap(r -> r.getValue().stream()).toList();
+        return Optional.of(rows.getFirst().getKey().toCheckout(lines));
     }
 
-    private static Row row(ResultSet rs, int n) throws SQLException {
+    private static Row row(ResultSet rs) throws SQLException {
         return new Row(
                 rs.getObject("checkout_id", UUID.class),
                 rs.getString("customer_id"),
@@ -165,6 +167,19 @@ public class Checkouts {
                 ChargeState.valueOf(rs.getString("charge_state")),
                 rs.getObject("total_minor", Long.class),
                 rs.getTimestamp("deadline_at").toInstant());
+    }
+
+    /** The row's line; none where the left join found no line. */
+    private static Optional<CheckoutLine> line(ResultSet rs) throws SQLException {
+        if (rs.getObject("line_no") == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new CheckoutLine(
+                rs.getInt("line_no"),
+                rs.getString("product_id"),
+                rs.getInt("quantity"),
+                rs.getObject("unit_price_minor", Long.class),
+                LineState.valueOf(rs.getString("state"))));
     }
 
     private record Row(

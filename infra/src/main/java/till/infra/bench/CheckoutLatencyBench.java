@@ -108,7 +108,7 @@ public final class CheckoutLatencyBench {
     private final Map<Cpu.Processes, Double> idleShares = new HashMap<>();
     /** Per phase of a system of several processes: each one's core-ms per confirmed checkout. */
     private final List<String> cpuByProcess = new ArrayList<>();
-    /** With --profile, per phase: statements and commits per confirmed checkout, by database. */
+    /** With --profile, per phase: statements per confirmed checkout, by database. */
     private final List<String> statementsByDatabase = new ArrayList<>();
     /** With --profile: where to read pg_stat_statements, once the stack is up. */
     private Optional<String> statementsUrl = Optional.empty();
@@ -408,8 +408,8 @@ public final class CheckoutLatencyBench {
         notes.add("CPU per confirmed checkout by process, core-ms (idle included, as above):\n    "
                 + String.join("\n    ", cpuByProcess));
         if (!statementsByDatabase.isEmpty()) {
-            notes.add("statements/commits per confirmed checkout by database, idle work included (pg_stat_statements;"
-                    + " BEGIN and COMMIT are not counted as statements):\n    "
+            notes.add("statements per confirmed checkout by database, idle work included (pg_stat_statements, without"
+                    + " BEGIN and COMMIT):\n    "
                     + String.join("\n    ", statementsByDatabase));
         }
         notes.add("machine: %d cores; options: --checkouts %d --warmup %d --seconds %d%s"

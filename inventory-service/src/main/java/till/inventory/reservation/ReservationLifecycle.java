@@ -179,10 +179,10 @@ public class ReservationLifecycle {
         Reservation reservation = existing.get();
         switch (reservation.state()) {
             case RESERVED -> {
-                Product after = products.changeStock(
-                        product, product.stock().commit(reservation.quantity()), "sold to " + checkoutId);
+                Product after = products.writeStock(product, product.stock().commit(reservation.quantity()), 1);
                 reservations.moveTo(reservation, Reservation.State.COMMITTED);
-                replyCommitted(reservation);
+                // The fact and the reply in one statement, as a run of reservations writes its own.
+                outbox.appendAll(List.of(products.stockLevel(after, "sold to " + checkoutId), committed(reservation)));
                 // One line per sold line, as the ledger logs each posting: a sale can be followed here by its id.
                 log.info("sold {} x {} to checkout {}", reservation.quantity(), product.productId(), checkoutId);
                 return Optional.of(after);
@@ -216,10 +216,11 @@ public class ReservationLifecycle {
         Reservation reservation = existing.get();
         switch (reservation.state()) {
             case RESERVED -> {
-                Product after = products.changeStock(
-                        product, product.stock().release(reservation.quantity()), "released by " + checkoutId);
+                Product after = products.writeStock(product, product.stock().release(reservation.quantity()), 1);
                 reservations.moveTo(reservation, Reservation.State.RELEASED);
-                replyReleased(checkoutId, product.productId(), reservation.quantity());
+                outbox.appendAll(List.of(
+                        products.stockLevel(after, "released by " + checkoutId),
+                        released(checkoutId, product.productId(), reservation.quantity())));
                 return Optional.of(after);
             }
             case RELEASED -> replyReleased(checkoutId, product.productId(), reservation.quantity());
@@ -263,7 +264,11 @@ public class ReservationLifecycle {
     }
 
     private void replyCommitted(Reservation reservation) {
-        outbox.append(
+        outbox.appendAll(List.of(committed(reservation)));
+    }
+
+    private static Outbox.Message committed(Reservation reservation) {
+        return new Outbox.Message(
                 Topics.CHECKOUT_REPLIES,
                 reservation.checkoutId(),
                 StockCommitted.TYPE,
@@ -285,7 +290,11 @@ public class ReservationLifecycle {
     }
 
     private void replyReleased(String checkoutId, String productId, long quantity) {
-        outbox.append(
+        outbox.appendAll(List.of(released(checkoutId, productId, quantity)));
+    }
+
+    private static Outbox.Message released(String checkoutId, String productId, long quantity) {
+        return new Outbox.Message(
                 Topics.CHECKOUT_REPLIES,
                 checkoutId,
                 StockReleased.TYPE,

@@ -22,7 +22,8 @@ import till.platform.outbox.Outbox;
 /**
  * The one way onto a customer's ledger. Every posting, from Kafka or REST, runs in a transaction that first
  * takes the customer's lock ({@link AdvisoryCustomerLock}), then checks its business key, reads the last
- * balance, checks the credit limit (charges only) and appends with {@code balance_after = last + amount}.
+ * balance, checks the credit limit (charges only) and appends with {@code balance_after = last + amount}. A charge,
+ * the posting every checkout makes, does its reads in one query.
  * Under the lock read-check-append cannot interleave for one customer; other customers never wait.
  * The {@code EntryPosted} fact is written to the outbox in the same transaction.
  */
@@ -51,18 +52,57 @@ public class Ledger {
     @Transactional
     public PostingResult charge(String customerId, String checkoutId, long amountMinor) {
         customerLock.lockForRestOfTransaction(customerId);
-        Optional<Long> creditLimit = creditLimit(customerId);
-        if (creditLimit.isEmpty()) {
+        Optional<ChargeContext> found = chargeContext(customerId, checkoutId);
+        if (found.isEmpty()) {
             return new Refused(ChargeRejectionReason.UNKNOWN_CUSTOMER);
         }
-        Optional<Entry> sale = find(EntryKind.SALE, checkoutId, customerId);
+        ChargeContext context = found.get();
+        Optional<Entry> sale = context.sale();
         if (sale.isPresent()) {
+            if (!sale.get().customerId().equals(customerId)) {
+                throw new ReferenceConflictException(
+                        EntryKind.SALE, checkoutId, sale.get().customerId(), customerId);
+            }
             return new AlreadyPosted(sale.get());
         }
-        if (reversed(checkoutId)) {
+        if (context.reversed()) {
             return new Refused(ChargeRejectionReason.ALREADY_REVERSED);
         }
-        return append(customerId, EntryKind.SALE, checkoutId, amountMinor, creditLimit.get());
+        return append(customerId, EntryKind.SALE, checkoutId, amountMinor, context.creditLimit(), context.balance());
+    }
+
+    /**
+     * What a charge needs to know before it appends, read in one query under the customer's lock: the customer's
+     * credit limit, the checkout's sale if it is posted already (to any customer), whether its reversal came first,
+     * and the customer's last balance.
+     */
+    private record ChargeContext(long creditLimit, Optional<Entry> sale, boolean reversed, long balance) {}
+
+    /** Empty if there is no such customer. */
+    private Optional<ChargeContext> chargeContext(String customerId, String checkoutId) {
+        return jdbc.sql("""
+                        SELECT c.credit_limit_minor,
+                               s.entry_id, s.customer_id, s.kind, s.amount_minor, s.balance_after_minor, s.reference,
+                               s.created_at,
+                               EXISTS (SELECT 1 FROM reversal_markers WHERE checkout_id = :checkoutId)
+                                   OR EXISTS (SELECT 1 FROM entries
+                                              WHERE kind = 'SALE_REVERSAL' AND reference = :checkoutId) AS reversed,
+                               coalesce((SELECT balance_after_minor FROM entries
+                                         WHERE customer_id = :customerId
+                                         ORDER BY entry_id DESC
+                                         LIMIT 1), 0) AS balance
+                        FROM customers c
+                        LEFT JOIN entries s ON s.kind = 'SALE' AND s.reference = :checkoutId
+                        WHERE c.customer_id = :customerId
+                        """)
+                .param("customerId", customerId)
+                .param("checkoutId", checkoutId)
+                .query((rs, row) -> new ChargeContext(
+                        rs.getLong("credit_limit_minor"),
+                        rs.getObject("entry_id") == null ? Optional.empty() : Optional.of(entry(rs, row)),
+                        rs.getBoolean("reversed"),
+                        rs.getLong("balance")))
+                .optional();
     }
 
     /** Takes a checkout's charge back once; before the charge, leaves a marker that will refuse it. */
@@ -129,6 +169,17 @@ public class Ledger {
                 .query(Long.class)
                 .optional()
                 .orElse(0L);
+        return append(customerId, kind, reference, amountMinor, creditLimit, balance);
+    }
+
+    /** Appends after {@code balance}, the customer's last, read under the customer's lock the caller holds. */
+    private PostingResult append(
+            String customerId,
+            EntryKind kind,
+            String reference,
+            long amountMinor,
+            @Nullable Long creditLimit,
+            long balance) {
         if (kind == EntryKind.SALE && !CreditLimit.allows(balance, amountMinor, requireLimit(creditLimit))) {
             return new Refused(ChargeRejectionReason.CREDIT_LIMIT_EXCEEDED);
         }
@@ -180,16 +231,6 @@ public class Ledger {
             throw new ReferenceConflictException(kind, reference, entry.get().customerId(), customerId);
         }
         return entry;
-    }
-
-    private boolean reversed(String checkoutId) {
-        return jdbc.sql("""
-                        SELECT EXISTS (SELECT 1 FROM reversal_markers WHERE checkout_id = :checkoutId)
-                            OR EXISTS (SELECT 1 FROM entries WHERE kind = 'SALE_REVERSAL' AND reference = :checkoutId)
-                        """)
-                .param("checkoutId", checkoutId)
-                .query(Boolean.class)
-                .single();
     }
 
     private static long requireLimit(@Nullable Long creditLimit) {

@@ -1,0 +1,80 @@
+package till.inventory.reservation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import till.contracts.inventory.CommitStock;
+import till.contracts.inventory.ReleaseStock;
+import till.contracts.inventory.ReserveStock;
+import till.contracts.inventory.StockCommitted;
+import till.contracts.inventory.StockLevelChanged;
+import till.contracts.inventory.StockReleased;
+import till.contracts.inventory.StockReserved;
+import till.inventory.InventoryHarness;
+import till.inventory.product.Product;
+import till.inventory.product.ProductLocks;
+import till.testsupport.StatementCounter;
+import till.testsupport.StatementCounter.Counted;
+
+/**
+ * Committing or releasing a reservation, once per line of every checkout, writes its stock level fact and its reply
+ * in one outbox statement (ADR 5, round 7): lock, reservation, stock, reservation state, outbox.
+ */
+class ACommitIsFiveStatementsIT extends InventoryHarness {
+
+    private static final int STATEMENTS = 5;
+
+    @Autowired
+    ProductLocks locks;
+
+    @Autowired
+    ReservationLifecycle lifecycle;
+
+    @Test
+    void aCommitAndARelease() {
+        String product = "clock-" + UUID.randomUUID();
+        createProduct(product, 700, 10);
+        String sold = UUID.randomUUID().toString();
+        String released = UUID.randomUUID().toString();
+        reserve(sold, product);
+        reserve(released, product);
+
+        Counted<Optional<Product>> commit = StatementCounter.count(() ->
+                locks.write(product, locked -> lifecycle.commit(new CommitStock(sold, product), locked)));
+        Counted<Optional<Product>> release = StatementCounter.count(() ->
+                locks.write(product, locked -> lifecycle.release(new ReleaseStock(released, product), locked)));
+
+        assertThat(commit.statements()).isEqualTo(STATEMENTS);
+        assertThat(release.statements()).isEqualTo(STATEMENTS);
+        Row row = row(product);
+        assertThat(row.onHand()).isEqualTo(9);
+        assertThat(row.reserved()).isZero();
+        assertThat(written(sold)).containsExactly(StockReserved.TYPE, StockCommitted.TYPE);
+        assertThat(written(released)).containsExactly(StockReserved.TYPE, StockReleased.TYPE);
+        assertThat(jdbc.sql("""
+                        SELECT payload -> 'data' ->> 'cause' FROM outbox
+                        WHERE aggregateid = ? AND type = ?
+                        ORDER BY seq
+                        """)
+                        .params(product, StockLevelChanged.TYPE)
+                        .query(String.class)
+                        .list())
+                .endsWith("sold to " + sold, "released by " + released);
+    }
+
+    /** The types of the messages written to the outbox under this key, in order. */
+    private List<String> written(String key) {
+        return jdbc.sql("SELECT type FROM outbox WHERE aggregateid = ? ORDER BY seq")
+                .param(key)
+                .query(String.class)
+                .list();
+    }
+
+    private void reserve(String checkoutId, String product) {
+        locks.write(product, locked -> lifecycle.reserve(new ReserveStock(checkoutId, product, 1, null), locked));
+    }
+}
