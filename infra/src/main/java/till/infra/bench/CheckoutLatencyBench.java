@@ -112,6 +112,8 @@ public final class CheckoutLatencyBench {
     private final List<String> statementsByDatabase = new ArrayList<>();
     /** With --profile: where to read pg_stat_statements, once the stack is up. */
     private Optional<String> statementsUrl = Optional.empty();
+    /** When the measured phases ran: the samples a profile counts. */
+    private Profile.Window measured = new Profile.Window(Instant.EPOCH, Instant.EPOCH);
 
     /**
      * Set by {@code ./run bench checkout --profile}: every JVM records a flight recording into this folder and
@@ -148,8 +150,8 @@ public final class CheckoutLatencyBench {
             say("stopping (logs in " + root.relativize(work.resolve("logs")) + ")");
         }
         // The JVMs wrote their flight recordings as they exited.
-        PROFILE.ifPresent(dir -> System.out.println("\nWhere the CPU went in each JVM, warm-up included (JDK Flight"
-                + " Recorder, " + dir + "):\n" + Profile.recordings(dir)));
+        PROFILE.ifPresent(dir -> System.out.println("\nWhere the CPU went in each JVM in the measured phases (JDK"
+                + " Flight Recorder, " + dir + "):\n" + Profile.recordings(dir, bench.measured)));
         System.exit(0);
     }
 
@@ -192,7 +194,9 @@ public final class CheckoutLatencyBench {
             String postgres = server + "postgres";
             PROFILE.ifPresent(dir -> Profile.resetStatements(postgres));
             statementsUrl = PROFILE.map(dir -> postgres);
+            Instant from = Instant.now();
             measure(systems, till, stack);
+            measured = new Profile.Window(from, Instant.now());
             PROFILE.ifPresent(dir -> notes.add("the statements that took the most PostgreSQL time in the measured"
                     + " phases, both systems (pg_stat_statements):\n" + Profile.statements(postgres, 20)));
         }

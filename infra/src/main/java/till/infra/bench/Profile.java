@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -63,13 +64,17 @@ public final class Profile {
 
     private Profile() {}
 
-    /** Every recording in {@code dir}, one section each. */
-    public static String recordings(Path dir) {
+    /**
+     * Every recording in {@code dir}, one section each, counting only the samples taken in {@code measured}: a JVM's
+     * recording starts with it, and its start, the seeding and the warm-up would otherwise weigh in (class loading,
+     * password hashing for every seeded product and customer).
+     */
+    public static String recordings(Path dir, Window measured) {
         StringBuilder out = new StringBuilder();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file :
                     files.filter(f -> f.toString().endsWith(".jfr")).sorted().toList()) {
-                out.append(recording(file)).append('\n');
+                out.append(recording(file, measured)).append('\n');
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -77,7 +82,15 @@ public final class Profile {
         return out.toString();
     }
 
-    static String recording(Path file) {
+    /** When the measured phases ran. */
+    public record Window(Instant from, Instant to) {
+
+        boolean holds(Instant at) {
+            return !at.isBefore(from) && at.isBefore(to);
+        }
+    }
+
+    static String recording(Path file, Window measured) {
         String process = file.getFileName().toString();
         int samples = 0;
         Map<String, Integer> byLayer = new HashMap<>();
@@ -88,7 +101,7 @@ public final class Profile {
                 String type = event.getEventType().getName();
                 if (type.equals("jdk.JVMInformation")) {
                     process = processName(event.getString("javaArguments"));
-                } else if (type.equals("jdk.ExecutionSample")) {
+                } else if (type.equals("jdk.ExecutionSample") && measured.holds(event.getStartTime())) {
                     RecordedStackTrace stack = event.getStackTrace();
                     if (stack == null || stack.getFrames().isEmpty()) {
                         continue;
