@@ -12,9 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -26,6 +23,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 import till.checkout.idempotency.TillRequests;
 import till.checkout.idempotency.TillRequests.LineRequest;
 import till.checkout.refund.RefundView;
@@ -42,10 +40,8 @@ import till.platform.web.ProblemDetails;
  * (refunds: {@code refund/RefundController}).
  *
  * <p>A till that wants the outcome in the answer sends {@code Prefer: wait=N} (RFC 7240) on the POST or the GET:
- * the request is then held, on its own virtual thread ({@link VirtualRequestThreads}) and no database connection,
- * until the checkout is decided (200 with {@code Preference-Applied}) or N seconds pass (202, still PENDING). The
- * answer is written by the request's own dispatch: no second pass through the filters and the dispatcher, which
- * an asynchronous answer costs (ADR 13).
+ * the request is then held, on no thread and no database connection, until the checkout is decided (200 with
+ * {@code Preference-Applied}) or N seconds pass (202, still PENDING).
  */
 @RestController
 @RequestMapping("/api/checkouts")
@@ -114,13 +110,13 @@ class CheckoutController {
      * Idempotency-Key waits on the same checkout; one that is decided already answers 200 at once.
      */
     @PostMapping(headers = PREFER)
-    ResponseEntity<CheckoutView> startAndWait(
+    DeferredResult<ResponseEntity<CheckoutView>> startAndWait(
             @RequestHeader("Idempotency-Key") String idempotencyKey,
             @RequestHeader(PREFER) List<String> prefer,
             @Valid @RequestBody CheckoutRequest request) {
         Optional<PreferWait> preferred = PreferWait.from(prefer);
         if (preferred.isEmpty()) {
-            return start(idempotencyKey, request);
+            return answered(start(idempotencyKey, request));
         }
         PreferWait wait = preferred.get();
         UUID checkoutId = UUID.randomUUID();
@@ -161,15 +157,19 @@ class CheckoutController {
 
     /** With {@code Prefer: wait=N}: 200 once the checkout is decided, 202 if it is still PENDING after N seconds. */
     @GetMapping(path = "/{checkoutId}", headers = PREFER)
-    ResponseEntity<CheckoutView> getWhenDecided(
+    DeferredResult<ResponseEntity<CheckoutView>> getWhenDecided(
             @PathVariable UUID checkoutId, @RequestHeader(PREFER) List<String> prefer) {
         return PreferWait.from(prefer)
                 .map(wait -> answerWhenDecided(checkoutId, wait, false))
-                .orElseGet(() -> get(checkoutId));
+                .orElseGet(() -> answered(get(checkoutId)));
     }
 
-    /** Holds the request until the checkout is decided or the wait runs out ({@link #hold}). */
-    private ResponseEntity<CheckoutView> answerWhenDecided(UUID checkoutId, PreferWait wait, boolean withLocation) {
+    /**
+     * Holds the request until the checkout is decided or the wait runs out, on no thread and no connection: the
+     * servlet thread goes back to the pool, and the database wakes the request ({@link CheckoutOutcomes}).
+     */
+    private DeferredResult<ResponseEntity<CheckoutView>> answerWhenDecided(
+            UUID checkoutId, PreferWait wait, boolean withLocation) {
         // Registered before the checkout is read: a decision committed in between still wakes this request.
         CompletableFuture<Void> decided = outcomes.whenDecided(checkoutId);
         ResponseEntity<CheckoutView> now;
@@ -183,33 +183,31 @@ class CheckoutController {
     }
 
     /**
-     * Answers {@code now} at once if the checkout is decided in it or the wait is zero. Otherwise parks this request's
-     * virtual thread until {@code decided}, registered before {@code now} was read, completes (the checkout is decided,
-     * or the instance stops) or the wait runs out, and answers the checkout as it stands then; the thread holds no
-     * database connection meanwhile.
+     * Answers {@code now} at once if the checkout is decided in it or the wait is zero; otherwise when
+     * {@code decided}, registered before {@code now} was read, completes, or at the end of the wait.
      */
-    private ResponseEntity<CheckoutView> hold(
+    private DeferredResult<ResponseEntity<CheckoutView>> hold(
             UUID checkoutId,
             CompletableFuture<Void> decided,
             ResponseEntity<CheckoutView> now,
             PreferWait wait,
             boolean withLocation) {
-        try {
-            if (now.getStatusCode() != HttpStatus.ACCEPTED || wait.duration().isZero()) {
-                return now;
-            }
-            decided.get(wait.duration().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException stillPending) {
-            // The wait ran out: the answer below is 202, unless the decision came at the last moment.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for checkout " + checkoutId, e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the wait for checkout " + checkoutId + " failed", e);
-        } finally {
+        DeferredResult<ResponseEntity<CheckoutView>> answer =
+                new DeferredResult<>(wait.duration().toMillis(), () -> answerNow(checkoutId, wait, withLocation));
+        answer.onCompletion(() -> decided.cancel(false));
+        if (now.getStatusCode() != HttpStatus.ACCEPTED || wait.duration().isZero()) {
             decided.cancel(false);
+            answer.setResult(now);
+            return answer;
         }
-        return answerNow(checkoutId, wait, withLocation);
+        decided.thenRun(() -> {
+            try {
+                answer.setResult(answerNow(checkoutId, wait, withLocation));
+            } catch (RuntimeException e) {
+                answer.setErrorResult(e);
+            }
+        });
+        return answer;
     }
 
     /** 200 if the checkout is decided, 202 while it is PENDING, 404 if there is no such checkout. */
@@ -233,6 +231,12 @@ class CheckoutController {
     private CheckoutView view(Checkout checkout) {
         return CheckoutView.of(
                 checkout, checkout.status() == CheckoutStatus.CONFIRMED ? refunds.of(checkout.id()) : List.of());
+    }
+
+    private static <T> DeferredResult<T> answered(T answer) {
+        DeferredResult<T> result = new DeferredResult<>();
+        result.setResult(answer);
+        return result;
     }
 
     @GetMapping("/{checkoutId}/timeline")

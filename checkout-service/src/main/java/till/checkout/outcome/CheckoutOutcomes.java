@@ -77,9 +77,9 @@ public class CheckoutOutcomes implements SmartLifecycle {
     }
 
     /**
-     * A future completed once the checkout is decided; register it before reading the checkout. Cancel it to stop
-     * waiting: that also forgets it. It may also complete when the instance stops, so that the waiting request
-     * answers what it finds then rather than at its time limit.
+     * A future completed, on a virtual thread, once the checkout is decided; register it before reading the
+     * checkout. Cancel it to stop waiting: that also forgets it. It may also complete when the instance stops, so
+     * that the waiting request answers what it finds then rather than at its time limit.
      */
     public CompletableFuture<Void> whenDecided(UUID checkoutId) {
         CompletableFuture<Void> decided = new CompletableFuture<>();
@@ -105,14 +105,11 @@ public class CheckoutOutcomes implements SmartLifecycle {
         waiters.decrementAndGet();
     }
 
-    /**
-     * Wakes every request waiting on this checkout: each waits on its own thread ({@link CheckoutController}), which
-     * reads and answers once its future completes; completing one here only unparks that thread.
-     */
+    /** Wakes every request waiting on this checkout, each on its own virtual thread: it reads and answers next. */
     private void wake(UUID checkoutId) {
         Set<CompletableFuture<Void>> woken = waiting.remove(checkoutId);
         if (woken != null) {
-            woken.forEach(decided -> decided.complete(null));
+            woken.forEach(decided -> Thread.ofVirtual().name("checkout-outcome").start(() -> decided.complete(null)));
         }
     }
 
