@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 /**
  * How many statements each database of the cluster has run, from {@code pg_stat_statements} (loaded by {@code ./run
  * bench checkout --profile}): the difference of two readings, divided by a phase's confirmed checkouts, is what a
- * checkout costs PostgreSQL in statements, the figure a cut in statements is measured by. BEGIN and COMMIT are not
- * counted (pg_stat_statements does not record the driver's here).
+ * checkout costs PostgreSQL in statements, the figure a cut in statements is measured by. BEGIN and COMMIT are left
+ * out: they are transactions, not statements (and in the runs so far none were recorded).
  */
 record StatementCounts(Map<String, Long> byDatabase) {
 
