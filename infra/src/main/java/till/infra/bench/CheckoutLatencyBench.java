@@ -110,6 +110,10 @@ public final class CheckoutLatencyBench {
     private final List<String> cpuByProcess = new ArrayList<>();
     /** With --profile, per phase: statements per confirmed checkout, by database. */
     private final List<String> statementsByDatabase = new ArrayList<>();
+    /** Per phase that wrote to Kafka: records per confirmed checkout, by topic. */
+    private final List<String> recordsByTopic = new ArrayList<>();
+    /** The operator's Kafka client settings, to read the topics' end offsets, once the stack is up. */
+    private Map<String, Object> kafkaOperator = Map.of();
     /** With --profile: where to read pg_stat_statements, once the stack is up. */
     private Optional<String> statementsUrl = Optional.empty();
     /** When the measured phases ran: the samples a profile counts. */
@@ -159,6 +163,7 @@ public final class CheckoutLatencyBench {
         String checkoutJdbcUrl = stack.jdbcUrl(TillService.Name.CHECKOUT);
         String server = checkoutJdbcUrl.substring(0, checkoutJdbcUrl.lastIndexOf('/') + 1);
         long postmaster = stack.postgresPid();
+        kafkaOperator = stack.kafkaClientConfig();
         notes.add("PostgreSQL, shared by both systems: fsync=%s, synchronous_commit=%s"
                 .formatted(setting(server + "postgres", "fsync"), setting(server + "postgres", "synchronous_commit")));
         // Till's JVMs are this JVM's children so far: the three services and the broker.
@@ -292,12 +297,14 @@ public final class CheckoutLatencyBench {
         for (CheckoutSystem system : systems) {
             say("measuring " + system.name() + ": " + scenario + " ...");
             Map<String, Double> before = system.processes().byProcess();
-            Optional<StatementCounts> ranBefore = statementsUrl.map(StatementCounts::read);
+            Optional<Counts> ranBefore = statementsUrl.map(StatementCounts::read);
+            Counts appendedBefore = RecordCounts.read(kafkaOperator);
             Phase done = load.apply(system, scenario);
             settle(system.processes());
             Map<String, Double> after = system.processes().byProcess();
-            Optional<StatementCounts> ran =
+            Optional<Counts> ran =
                     statementsUrl.map(StatementCounts::read).map(now -> now.since(ranBefore.orElseThrow()));
+            Counts appended = RecordCounts.read(kafkaOperator).since(appendedBefore);
             Map<String, Double> used = new TreeMap<>();
             after.forEach((process, millis) -> used.put(process, millis - before.getOrDefault(process, 0.0)));
             Phase measured = done.withCpu(
@@ -305,6 +312,10 @@ public final class CheckoutLatencyBench {
             phases.add(measured);
             if (used.size() > 2 && measured.confirmed() > 0) {
                 cpuByProcess.add("%s %s: %s".formatted(scenario, system.name(), perConfirmed(used, measured)));
+            }
+            if (measured.confirmed() > 0 && !appended.byName().isEmpty()) {
+                recordsByTopic.add(
+                        "%s %s: %s".formatted(scenario, system.name(), appended.perConfirmed(measured.confirmed())));
             }
             if (measured.confirmed() > 0) {
                 ran.ifPresent(counts -> statementsByDatabase.add(
@@ -411,6 +422,8 @@ public final class CheckoutLatencyBench {
     private void print() {
         notes.add("CPU per confirmed checkout by process, core-ms (idle included, as above):\n    "
                 + String.join("\n    ", cpuByProcess));
+        notes.add("Kafka records per confirmed checkout by topic, __consumer_offsets (offset commits) included:\n    "
+                + String.join("\n    ", recordsByTopic));
         if (!statementsByDatabase.isEmpty()) {
             notes.add("statements per confirmed checkout by database, idle work included (pg_stat_statements, without"
                     + " BEGIN and COMMIT):\n    "
