@@ -296,9 +296,10 @@ public final class CheckoutLatencyBench {
     private void each(List<CheckoutSystem> systems, String scenario, BiFunction<CheckoutSystem, String, Phase> load) {
         for (CheckoutSystem system : systems) {
             say("measuring " + system.name() + ": " + scenario + " ...");
-            Map<String, Double> before = system.processes().byProcess();
+            // The counters are read outside the phase's CPU window: their own queries are not the system's work.
             Optional<Counts> ranBefore = statementsUrl.map(StatementCounts::read);
             Counts appendedBefore = RecordCounts.read(kafkaOperator);
+            Map<String, Double> before = system.processes().byProcess();
             Phase done = load.apply(system, scenario);
             settle(system.processes());
             Map<String, Double> after = system.processes().byProcess();
