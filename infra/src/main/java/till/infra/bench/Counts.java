@@ -1,6 +1,7 @@
 package till.infra.bench;
 
-import java.util.Map;
+import java.util.Collections;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -8,15 +9,15 @@ import java.util.stream.Collectors;
  * Counters by name (statements by database, records by topic) as read at one moment: the difference of two
  * readings, divided by a phase's confirmed checkouts, is what one checkout cost in them.
  */
-record Counts(Map<String, Long> byName) {
+record Counts(SortedMap<String, Long> byName) {
 
     Counts {
-        byName = Map.copyOf(byName);
+        byName = Collections.unmodifiableSortedMap(new TreeMap<>(byName));
     }
 
     /** What each counter gained since {@code before}; counters that gained nothing are left out. */
     Counts since(Counts before) {
-        Map<String, Long> gained = new TreeMap<>();
+        SortedMap<String, Long> gained = new TreeMap<>();
         byName.forEach((name, now) -> {
             long delta = now - before.byName.getOrDefault(name, 0L);
             if (delta > 0) {
@@ -29,10 +30,9 @@ record Counts(Map<String, Long> byName) {
     /** "checkout 23.1, inventory 14.8, ...; all 45.7": per confirmed checkout, by name, in name order. */
     String perConfirmed(long confirmed) {
         long all = byName.values().stream().mapToLong(Long::longValue).sum();
-        return new TreeMap<>(byName)
-                        .entrySet().stream()
-                                .map(e -> "%s %.1f".formatted(e.getKey(), (double) e.getValue() / confirmed))
-                                .collect(Collectors.joining(", "))
+        return byName.entrySet().stream()
+                        .map(e -> "%s %.1f".formatted(e.getKey(), (double) e.getValue() / confirmed))
+                        .collect(Collectors.joining(", "))
                 + "; all %.1f".formatted((double) all / confirmed);
     }
 }

@@ -2,6 +2,7 @@ package till.infra.bench;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ final class RecordCounts {
                     .flatMap(topic ->
                             topic.partitions().stream().map(p -> new TopicPartition(topic.name(), p.partition())))
                     .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-            Map<String, Long> byTopic = new TreeMap<>();
+            SortedMap<String, Long> byTopic = new TreeMap<>();
             admin.listOffsets(latest)
                     .all()
                     .get(30, TimeUnit.SECONDS)

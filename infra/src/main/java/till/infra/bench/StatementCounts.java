@@ -5,7 +5,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -20,7 +20,7 @@ final class StatementCounts {
 
     /** Statements run so far, by database. */
     static Counts read(String superuserJdbcUrl) {
-        Map<String, Long> byDatabase = new TreeMap<>();
+        SortedMap<String, Long> byDatabase = new TreeMap<>();
         try (Connection c = DriverManager.getConnection(superuserJdbcUrl, "postgres", "");
                 Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("""

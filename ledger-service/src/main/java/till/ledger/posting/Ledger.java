@@ -57,12 +57,8 @@ public class Ledger {
             return new Refused(ChargeRejectionReason.UNKNOWN_CUSTOMER);
         }
         ChargeContext context = found.get();
-        Optional<Entry> sale = context.sale();
+        Optional<Entry> sale = ofCustomer(context.sale(), EntryKind.SALE, checkoutId, customerId);
         if (sale.isPresent()) {
-            if (!sale.get().customerId().equals(customerId)) {
-                throw new ReferenceConflictException(
-                        EntryKind.SALE, checkoutId, sale.get().customerId(), customerId);
-            }
             return new AlreadyPosted(sale.get());
         }
         if (context.reversed()) {
@@ -227,6 +223,12 @@ public class Ledger {
                 .param("reference", reference)
                 .query(Ledger::entry)
                 .optional();
+        return ofCustomer(entry, kind, reference, customerId);
+    }
+
+    /** The entry found by its business key, which must be this customer's: one posted to another is a conflict. */
+    private static Optional<Entry> ofCustomer(
+            Optional<Entry> entry, EntryKind kind, String reference, String customerId) {
         if (entry.isPresent() && !entry.get().customerId().equals(customerId)) {
             throw new ReferenceConflictException(kind, reference, entry.get().customerId(), customerId);
         }
