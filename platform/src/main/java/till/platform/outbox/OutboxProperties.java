@@ -13,6 +13,8 @@ import till.platform.Settings;
  * @param maxInFlight rows handed to the producer and not yet marked sent, at most (never fewer than a page)
  * @param pollInterval how often the relay reads the table without a wake-up; also how often a follower retries the
  *     lease
+ * @param markDelay how long the marker gathers acknowledgements before it marks them sent in one statement (zero:
+ *     at once); a mark is off every message's path, so this delays only cleanup and a full pipeline's room
  * @param retention how long sent rows are kept before cleanup deletes them
  * @param cleanupInterval how often cleanup runs
  * @param relay whether this instance runs a relay at all
@@ -22,6 +24,7 @@ record OutboxProperties(
         @DefaultValue("500") int batchSize,
         @DefaultValue("2000") int maxInFlight,
         @DefaultValue("200ms") Duration pollInterval,
+        @DefaultValue("100ms") Duration markDelay,
         @DefaultValue("24h") Duration retention,
         @DefaultValue("10m") Duration cleanupInterval,
         @DefaultValue Relay relay) {
@@ -30,6 +33,7 @@ record OutboxProperties(
         Settings.positive("till.outbox.batch-size", batchSize);
         Settings.positive("till.outbox.max-in-flight", maxInFlight);
         Settings.positive("till.outbox.poll-interval", pollInterval);
+        Settings.notNegative("till.outbox.mark-delay", markDelay);
         Settings.positive("till.outbox.retention", retention);
         Settings.positive("till.outbox.cleanup-interval", cleanupInterval);
         maxInFlight = Math.max(maxInFlight, batchSize);
@@ -51,6 +55,12 @@ record OutboxProperties(
 
     static OutboxProperties of(int batchSize, int maxInFlight, Duration pollInterval, Relay relay) {
         return new OutboxProperties(
-                batchSize, maxInFlight, pollInterval, Duration.ofHours(24), Duration.ofMinutes(10), relay);
+                batchSize,
+                maxInFlight,
+                pollInterval,
+                Duration.ofMillis(100),
+                Duration.ofHours(24),
+                Duration.ofMinutes(10),
+                relay);
     }
 }

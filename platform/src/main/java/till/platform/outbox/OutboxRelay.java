@@ -61,7 +61,8 @@ public class OutboxRelay implements SmartLifecycle {
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
                 wakeUps,
                 metrics,
-                properties.pollInterval());
+                properties.pollInterval(),
+                properties.markDelay());
         metrics.inFlight(acknowledgements::unsettled);
         this.direct = new DirectHandOver(properties.maxInFlight(), wakeUps);
         this.dispatcher = new Dispatcher(kafka, mapper, acknowledgements, wakeUps, direct, metrics, properties);

@@ -28,6 +28,7 @@ class OutboxPropertiesTest {
                         500,
                         2000,
                         Duration.ofMillis(200),
+                        Duration.ofMillis(100),
                         Duration.ofHours(24),
                         Duration.ofMinutes(10),
                         new OutboxProperties.Relay(true, true))));
@@ -39,6 +40,7 @@ class OutboxPropertiesTest {
                         "till.outbox.batch-size=100",
                         "till.outbox.max-in-flight=400",
                         "till.outbox.poll-interval=50ms",
+                        "till.outbox.mark-delay=0ms",
                         "till.outbox.retention=1h",
                         "till.outbox.cleanup-interval=1m",
                         "till.outbox.relay.enabled=false",
@@ -48,6 +50,7 @@ class OutboxPropertiesTest {
                                 100,
                                 400,
                                 Duration.ofMillis(50),
+                                Duration.ZERO,
                                 Duration.ofHours(1),
                                 Duration.ofMinutes(1),
                                 new OutboxProperties.Relay(false, false))));
@@ -67,6 +70,7 @@ class OutboxPropertiesTest {
             "till.outbox.batch-size=0",
             "till.outbox.max-in-flight=-1",
             "till.outbox.poll-interval=0ms",
+            "till.outbox.mark-delay=-1ms",
             "till.outbox.retention=-1h",
             "till.outbox.cleanup-interval=0s"
         }) {
