@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code ./run bench checkout --profile}: where the CPU went, read back from what the run recorded. Every JVM of the
@@ -95,6 +97,7 @@ public final class Profile {
         int samples = 0;
         Map<String, Integer> byLayer = new HashMap<>();
         Map<String, Integer> byMethod = new HashMap<>();
+        Map<String, Integer> byThread = new HashMap<>();
         try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent event = recording.readEvent();
@@ -107,6 +110,7 @@ public final class Profile {
                         continue;
                     }
                     samples++;
+                    byThread.merge(threadKind(event.getThread("sampledThread")), 1, Integer::sum);
                     byMethod.merge(method(stack.getFrames().getFirst()), 1, Integer::sum);
                     Set<String> layers = new HashSet<>();
                     for (RecordedFrame frame : stack.getFrames()) {
@@ -128,6 +132,8 @@ public final class Profile {
         }
         out.append("  share of samples by layer (a sample counts for each layer on its stack)\n");
         appendTop(out, byLayer, samples, 12);
+        out.append("  share of samples by thread (numbers in names folded: a pool counts as one)\n");
+        appendTop(out, byThread, samples, 8);
         out.append("  hottest methods (where the sample was taken)\n");
         appendTop(out, byMethod, samples, 10);
         return out.toString();
@@ -142,6 +148,14 @@ public final class Profile {
 
     private static String method(RecordedFrame frame) {
         return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+    }
+
+    /** A thread's name with its numbers folded, so that {@code http-nio-8080-exec-3} counts with its pool. */
+    private static String threadKind(@Nullable RecordedThread thread) {
+        if (thread == null || thread.getJavaName() == null) {
+            return "(not a Java thread)";
+        }
+        return thread.getJavaName().replaceAll("\\d+", "N");
     }
 
     private static String processName(String javaArguments) {
