@@ -16,8 +16,8 @@ sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule require
 PROPERTIES
 server=kafka:9092
 
-for topic in inventory.commands ledger.commands checkout.replies inventory.events ledger.events checkout.events \
-             inventory.commands.DLT ledger.commands.DLT checkout.replies.DLT inventory.events.DLT; do
+for topic in inventory.commands ledger.commands checkout.replies inventory.events inventory.prices ledger.events \
+             checkout.events inventory.commands.DLT ledger.commands.DLT checkout.replies.DLT inventory.prices.DLT; do
   "$bin/kafka-topics.sh" --bootstrap-server "$server" --command-config "$login" \
     --create --if-not-exists --topic "$topic" --partitions 12 --replication-factor 1
 done
@@ -35,6 +35,6 @@ grant() {
 }
 
 grant checkout checkout.replies checkout-replies inventory.commands ledger.commands checkout.events checkout.replies.DLT
-grant checkout inventory.events checkout-prices inventory.events.DLT
-grant inventory inventory.commands inventory-commands checkout.replies inventory.events inventory.commands.DLT
+grant checkout inventory.prices checkout-prices inventory.prices.DLT
+grant inventory inventory.commands inventory-commands checkout.replies inventory.events inventory.prices inventory.commands.DLT
 grant ledger ledger.commands ledger-commands checkout.replies ledger.events ledger.commands.DLT

@@ -239,14 +239,14 @@ public abstract class CheckoutHarness {
         return event.id();
     }
 
-    /** Plays inventory: publishes a product's price fact on {@code inventory.events}; returns its id. */
+    /** Plays inventory: publishes a product's price fact on {@code inventory.prices}; returns its id. */
     protected String publishPrice(String productId, long priceMinor, long version) {
         CloudEvent event = CloudEvent.create(
                 ProductPriceChanged.TYPE,
                 "/till/test",
                 productId,
                 mapper.valueToTree(new ProductPriceChanged(productId, priceMinor, version)));
-        kafka.send(Topics.INVENTORY_EVENTS, productId, mapper.writeValueAsString(event))
+        kafka.send(Topics.INVENTORY_PRICES, productId, mapper.writeValueAsString(event))
                 .join();
         return event.id();
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import till.contracts.inventory.ProductPriceChanged;
 import till.contracts.inventory.ReleaseStock;
 import till.contracts.inventory.ReserveStock;
+import till.contracts.inventory.StockLevelChanged;
 import till.contracts.inventory.StockRejected;
 import till.contracts.inventory.StockReserved;
 import till.platform.kafka.Topics;
@@ -73,7 +74,8 @@ class AReservationAtAStaleQuoteHoldsNothingIT extends InventoryHarness {
         String productId = "priced-" + UUID.randomUUID();
         String path = "/api/products/" + productId;
 
-        try (TopicTap facts = new TopicTap(Topics.INVENTORY_EVENTS)) {
+        try (TopicTap facts = new TopicTap(Topics.INVENTORY_PRICES);
+                TopicTap stockFacts = new TopicTap(Topics.INVENTORY_EVENTS)) {
             String v1 = createProduct(productId, 700, 5);
             String v2 = http("PUT", path, Map.of("name", "x", "priceMinor", 700, "onHand", 8), "If-Match", v1)
                     .header("ETag");
@@ -89,6 +91,11 @@ class AReservationAtAStaleQuoteHoldsNothingIT extends InventoryHarness {
                             fact -> fact.data().get("priceMinor").asLong(),
                             fact -> fact.data().get("version").asLong())
                     .containsExactly(tuple(700L, 1L), tuple(650L, 3L));
+            // Prices have a topic of their own (ADR 14): the stock facts' topic carries none.
+            assertThat(stockFacts.eventsToEnd(Set.of(productId)))
+                    .isNotEmpty()
+                    .extracting(Seen::type)
+                    .containsOnly(StockLevelChanged.TYPE);
         }
     }
 }

@@ -1,7 +1,6 @@
 package till.checkout.price;
 
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,16 +8,16 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import till.contracts.InvalidMessageException;
 import till.contracts.inventory.ProductPriceChanged;
-import till.contracts.inventory.StockLevelChanged;
 import till.platform.cloudevents.CloudEvent;
 import till.platform.kafka.InboundMessages;
 import till.platform.kafka.PollApplier;
 import till.platform.kafka.Topics;
 
 /**
- * Inventory's facts on {@code inventory.events}, keyed by product id, into the price copy: each price fact once (the
- * inbox), a poll's in one transaction ({@link PollApplier}). The stock-level facts, most of the topic, are skipped
- * without a statement. One consumer thread: prices change seldom, and the topic's other facts need no work.
+ * Inventory's price facts on {@code inventory.prices}, keyed by product id, into the price copy: each once (the
+ * inbox), a poll's in one transaction ({@link PollApplier}). The topic carries nothing else, so this consumer wakes
+ * only when a price changes (ADR 14); a message of any other type is dead-lettered. One consumer thread: prices
+ * change seldom.
  */
 @Component
 class PriceListener {
@@ -35,21 +34,17 @@ class PriceListener {
         this.prices = prices;
     }
 
-    @KafkaListener(id = "checkout-prices", topics = Topics.INVENTORY_EVENTS, batch = "true", concurrency = "1")
+    @KafkaListener(id = "checkout-prices", topics = Topics.INVENTORY_PRICES, batch = "true", concurrency = "1")
     void on(List<ConsumerRecord<String, String>> records) {
-        poll.applyWanted(records, this::bind, (event, fact) -> apply(fact));
+        poll.apply(records, this::bind, (event, fact) -> apply(fact));
     }
 
-    private Optional<ProductPriceChanged> bind(CloudEvent event) {
-        return switch (event.type()) {
-            case ProductPriceChanged.TYPE ->
-                Optional.of(messages.dataOfSubject(
-                        event, ProductPriceChanged.class, ProductPriceChanged::productId, "productId"));
-            case StockLevelChanged.TYPE -> Optional.empty();
-            default ->
-                throw new InvalidMessageException(
-                        "unknown message type '" + event.type() + "' on " + Topics.INVENTORY_EVENTS);
-        };
+    private ProductPriceChanged bind(CloudEvent event) {
+        if (!event.type().equals(ProductPriceChanged.TYPE)) {
+            throw new InvalidMessageException(
+                    "unknown message type '" + event.type() + "' on " + Topics.INVENTORY_PRICES);
+        }
+        return messages.dataOfSubject(event, ProductPriceChanged.class, ProductPriceChanged::productId, "productId");
     }
 
     private void apply(ProductPriceChanged fact) {

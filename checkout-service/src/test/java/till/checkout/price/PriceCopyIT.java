@@ -7,6 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import till.checkout.CheckoutHarness;
 import till.contracts.inventory.ProductPriceChanged;
@@ -27,26 +33,43 @@ import till.testsupport.TopicReader;
 import tools.jackson.databind.JsonNode;
 
 /**
- * checkout-service's copy of inventory's prices (ADR 10), fed with facts on {@code inventory.events} as inventory
- * publishes them, and the checkouts it quotes: their charge goes out with their reservations.
+ * checkout-service's copy of inventory's prices (ADR 10), fed with facts on {@code inventory.prices} as inventory
+ * publishes them (ADR 14), and the checkouts it quotes: their charge goes out with their reservations.
  */
 class PriceCopyIT extends CheckoutHarness {
 
     @Test
-    void thePublishedExamplesAreReadThePriceKeptAndTheStockLevelSkippedWithoutAStatement() {
+    void thePublishedExampleIsReadAndItsPriceKept() {
         JsonNode price = mapper.readTree(ContractExamples.of(ProductPriceChanged.TYPE));
-        JsonNode level = mapper.readTree(ContractExamples.of(StockLevelChanged.TYPE));
         String productId = price.get("subject").asString();
 
-        // The stock level first, on the same product's partition: once the price is kept, it was read before it.
-        kafka.send(Topics.INVENTORY_EVENTS, productId, ContractExamples.of(StockLevelChanged.TYPE))
-                .join();
-        kafka.send(Topics.INVENTORY_EVENTS, productId, ContractExamples.of(ProductPriceChanged.TYPE))
+        kafka.send(Topics.INVENTORY_PRICES, productId, ContractExamples.of(ProductPriceChanged.TYPE))
                 .join();
 
         await().atMost(PATIENCE).until(() -> keptPrice(productId), p -> p != null && p == 49_900);
-        assertThat(inboxed(level.get("id").asString())).isZero();
         assertThat(inboxed(price.get("id").asString())).isOne();
+    }
+
+    /**
+     * The price copy reads the price topic and nothing else (ADR 14): inventory's stock facts, one or two per line of
+     * every sale, no longer reach checkout-service at all.
+     */
+    @Test
+    void thePriceCopyReadsOnlyThePriceTopic() throws Exception {
+        try (Admin admin = Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()))) {
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("checkout-prices"))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get("checkout-prices");
+                assertThat(group.members())
+                        .flatExtracting(m -> m.assignment().topicPartitions())
+                        .extracting(TopicPartition::topic)
+                        .isNotEmpty()
+                        .containsOnly(Topics.INVENTORY_PRICES);
+            });
+        }
     }
 
     @Test
@@ -143,20 +166,30 @@ class PriceCopyIT extends CheckoutHarness {
                 .isEqualTo(400);
     }
 
+    /** On the price topic anything but a price is a mistake, a stock fact included: dead-lettered, not skipped. */
     @Test
-    void aFactOfATypeNobodyKnowsOnInventoryEventsGoesToItsDeadLetterTopic() {
+    void aFactOfAnotherTypeOnThePriceTopicGoesToItsDeadLetterTopic() {
         String key = "mystery-" + UUID.randomUUID();
         CloudEvent unknown = CloudEvent.create(
                 "till.inventory.NoSuchFact", "/till/test", key, mapper.valueToTree(Map.of("productId", key)));
-        kafka.send(Topics.INVENTORY_EVENTS, key, mapper.writeValueAsString(unknown))
+        CloudEvent stock = CloudEvent.create(
+                StockLevelChanged.TYPE,
+                "/till/test",
+                key,
+                mapper.readTree(ContractExamples.of(StockLevelChanged.TYPE)).get("data"));
+        kafka.send(Topics.INVENTORY_PRICES, key, mapper.writeValueAsString(unknown))
+                .join();
+        kafka.send(Topics.INVENTORY_PRICES, key, mapper.writeValueAsString(stock))
                 .join();
 
-        List<?> deadLetters = TopicReader.read(
+        List<ConsumerRecord<String, String>> deadLetters = TopicReader.read(
                 TestInfrastructure.kafkaBootstrapServers(),
-                Topics.deadLetter(Topics.INVENTORY_EVENTS),
+                Topics.deadLetter(Topics.INVENTORY_PRICES),
                 r -> key.equals(r.key()),
-                found -> !found.isEmpty());
-        assertThat(deadLetters).hasSize(1);
+                found -> found.size() >= 2);
+        assertThat(deadLetters)
+                .extracting(r -> mapper.readTree(r.value()).get("type").asString())
+                .containsExactly("till.inventory.NoSuchFact", StockLevelChanged.TYPE);
     }
 
     private long inboxed(String messageId) {

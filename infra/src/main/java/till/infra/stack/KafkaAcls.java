@@ -4,6 +4,7 @@ import static till.platform.kafka.Topics.CHECKOUT_EVENTS;
 import static till.platform.kafka.Topics.CHECKOUT_REPLIES;
 import static till.platform.kafka.Topics.INVENTORY_COMMANDS;
 import static till.platform.kafka.Topics.INVENTORY_EVENTS;
+import static till.platform.kafka.Topics.INVENTORY_PRICES;
 import static till.platform.kafka.Topics.LEDGER_COMMANDS;
 import static till.platform.kafka.Topics.LEDGER_EVENTS;
 
@@ -46,13 +47,13 @@ final class KafkaAcls {
                     CHECKOUT_REPLIES,
                     "checkout-replies",
                     List.of(INVENTORY_COMMANDS, LEDGER_COMMANDS, CHECKOUT_EVENTS)),
-            // checkout-service's copy of the prices (ADR 10), a consumer of its own.
-            new Grant(TillService.Name.CHECKOUT, INVENTORY_EVENTS, "checkout-prices", List.of()),
+            // checkout-service's copy of the prices (ADR 10, ADR 14), a consumer of its own.
+            new Grant(TillService.Name.CHECKOUT, INVENTORY_PRICES, "checkout-prices", List.of()),
             new Grant(
                     TillService.Name.INVENTORY,
                     INVENTORY_COMMANDS,
                     "inventory-commands",
-                    List.of(CHECKOUT_REPLIES, INVENTORY_EVENTS)),
+                    List.of(CHECKOUT_REPLIES, INVENTORY_EVENTS, INVENTORY_PRICES)),
             new Grant(
                     TillService.Name.LEDGER,
                     LEDGER_COMMANDS,

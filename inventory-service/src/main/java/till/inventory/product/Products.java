@@ -123,7 +123,7 @@ public class Products {
      */
     Outbox.Message priceFact(Product product) {
         return new Outbox.Message(
-                Topics.INVENTORY_EVENTS,
+                Topics.INVENTORY_PRICES,
                 product.productId(),
                 ProductPriceChanged.TYPE,
                 new ProductPriceChanged(product.productId(), product.priceMinor(), product.version()));

@@ -3,7 +3,6 @@ package till.platform.kafka;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -52,28 +51,13 @@ public class PollApplier {
             List<ConsumerRecord<String, String>> records,
             Function<CloudEvent, T> bind,
             BiConsumer<CloudEvent, T> apply) {
-        applyWanted(records, event -> Optional.of(bind.apply(event)), apply);
-    }
-
-    /**
-     * {@link #apply}, for a consumer of a topic that also carries messages it has no use for (a fact topic read for
-     * one of its types): {@code bind} returns empty for such a record, which is then neither applied nor recorded in
-     * the inbox, and costs no statement.
-     */
-    public <T> void applyWanted(
-            List<ConsumerRecord<String, String>> records,
-            Function<CloudEvent, Optional<T>> bind,
-            BiConsumer<CloudEvent, T> apply) {
         List<Failure> failures = new ArrayList<>();
         List<Bound<T>> bound = new ArrayList<>(records.size());
         for (int index = 0; index < records.size(); index++) {
             ConsumerRecord<String, String> record = records.get(index);
             try {
                 CloudEvent event = inbound.read(record);
-                Optional<T> command = bind.apply(event);
-                if (command.isPresent()) {
-                    bound.add(new Bound<>(index, record, event, command.get()));
-                }
+                bound.add(new Bound<>(index, record, event, bind.apply(event)));
             } catch (RuntimeException invalid) {
                 failures.add(new Failure(index, invalid));
             } finally {
