@@ -39,46 +39,44 @@ public class Checkouts {
     }
 
     /**
-     * Inserts a new checkout unless its idempotency key is taken; a concurrent insert of the same key waits on
-     * the unique index until the first commits. Returns false when the key already belongs to a checkout.
+     * Inserts a new checkout with its lines, in one statement, unless its idempotency key is taken; a concurrent
+     * insert of the same key waits on the unique index until the first commits. Returns false when the key already
+     * belongs to a checkout: then the checkout's insert returns no row, so no line is inserted either.
      * {@code traceparent}: the trace the checkout belongs to, kept for the work done for it later (the sweeper).
      */
     boolean insert(Checkout checkout, String idempotencyKey, String fingerprint, @Nullable String traceparent) {
-        int inserted = jdbc.sql("""
-                        INSERT INTO checkouts (checkout_id, customer_id, status, charge_state, total_minor,
-                                               idempotency_key, request_fingerprint, deadline_at, traceparent)
-                        VALUES (:id, :customer, 'PENDING', :charge, :total, :key, :fingerprint, :deadline,
-                                :traceparent)
-                        ON CONFLICT (idempotency_key) DO NOTHING
-                        """)
-                .param("id", checkout.id())
-                .param("customer", checkout.customerId())
-                .param("charge", checkout.charge().name())
-                .param("total", checkout.totalMinor())
-                .param("key", idempotencyKey)
-                .param("fingerprint", fingerprint)
-                .param("deadline", Timestamp.from(checkout.deadline()))
-                .param("traceparent", traceparent)
-                .update();
-        if (inserted == 0) {
-            return false;
-        }
         List<CheckoutLine> lines = checkout.lines();
-        jdbc.sql("""
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("a checkout has at least one line");
+        }
+        int linesInserted = jdbc.sql("""
+                        WITH checkout AS (
+                            INSERT INTO checkouts (checkout_id, customer_id, status, charge_state, total_minor,
+                                                   idempotency_key, request_fingerprint, deadline_at, traceparent)
+                            VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (idempotency_key) DO NOTHING
+                            RETURNING checkout_id
+                        )
                         INSERT INTO checkout_lines (checkout_id, line_no, product_id, quantity, unit_price_minor, state)
-                        SELECT ?, line_no, product_id, quantity, unit_price_minor, state
-                        FROM unnest(?::int[], ?::text[], ?::int[], ?::bigint[], ?::text[])
+                        SELECT checkout.checkout_id, l.line_no, l.product_id, l.quantity, l.unit_price_minor, l.state
+                        FROM checkout, unnest(?::int[], ?::text[], ?::int[], ?::bigint[], ?::text[])
                              AS l (line_no, product_id, quantity, unit_price_minor, state)
                         """)
-                .params(
-                        checkout.id(),
-                        lines.stream().map(CheckoutLine::lineNo).toArray(Integer[]::new),
-                        lines.stream().map(CheckoutLine::productId).toArray(String[]::new),
-                        lines.stream().map(CheckoutLine::quantity).toArray(Integer[]::new),
-                        lines.stream().map(CheckoutLine::unitPriceMinor).toArray(Long[]::new),
-                        lines.stream().map(l -> l.state().name()).toArray(String[]::new))
+                .param(checkout.id())
+                .param(checkout.customerId())
+                .param(checkout.charge().name())
+                .param(checkout.totalMinor())
+                .param(idempotencyKey)
+                .param(fingerprint)
+                .param(Timestamp.from(checkout.deadline()))
+                .param(traceparent)
+                .param(lines.stream().map(CheckoutLine::lineNo).toArray(Integer[]::new))
+                .param(lines.stream().map(CheckoutLine::productId).toArray(String[]::new))
+                .param(lines.stream().map(CheckoutLine::quantity).toArray(Integer[]::new))
+                .param(lines.stream().map(CheckoutLine::unitPriceMinor).toArray(Long[]::new))
+                .param(lines.stream().map(l -> l.state().name()).toArray(String[]::new))
                 .update();
-        return true;
+        return linesInserted > 0;
     }
 
     /** The checkout id and request fingerprint an idempotency key already belongs to. */

@@ -49,6 +49,8 @@ class APostThatWaitsReadsNothingItJustWroteIT extends CheckoutHarness {
                 List.of(new CheckoutSaga.Item("lamp-" + UUID.randomUUID(), 1))));
 
         assertThat(posted.statements()).isPositive().isEqualTo(startAlone.statements());
+        // The quote, the checkout with its lines, the outbox and the timeline: a statement each (ADR 5, round 8).
+        assertThat(startAlone.statements()).isEqualTo(4);
         DeferredResult<ResponseEntity<CheckoutController.CheckoutView>> answer = posted.result();
         assertThat(answer.hasResult()).as("still PENDING: the POST waits").isFalse();
 
