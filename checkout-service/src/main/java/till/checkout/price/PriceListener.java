@@ -42,7 +42,7 @@ class PriceListener {
     private ProductPriceChanged bind(CloudEvent event) {
         if (!event.type().equals(ProductPriceChanged.TYPE)) {
             throw new InvalidMessageException(
-                    "unknown message type '" + event.type() + "' on " + Topics.INVENTORY_PRICES);
+                    "'" + event.type() + "' is not a price: " + Topics.INVENTORY_PRICES + " carries prices only");
         }
         return messages.dataOfSubject(event, ProductPriceChanged.class, ProductPriceChanged::productId, "productId");
     }

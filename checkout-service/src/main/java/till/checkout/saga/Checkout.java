@@ -66,9 +66,13 @@ public final class Checkout {
     /**
      * A new checkout. When every line carries a quoted unit price and the quoted total is worth charging, every line is
      * requested at its quote and the total is charged at once (ADR 10); otherwise the quotes are dropped and every line
-     * is requested at whatever inventory's price is, the charge following the reservations.
+     * is requested at whatever inventory's price is, the charge following the reservations. A sale has at least one
+     * line (the API refuses an empty one; {@link Checkouts#insert} relies on it).
      */
     public static Checkout start(UUID id, String customerId, Instant deadline, List<CheckoutLine> lines) {
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("a checkout has at least one line");
+        }
         long quotedTotal = quotedTotal(lines);
         boolean quoted = quotedTotal > 0;
         List<CheckoutLine> requested =

@@ -41,14 +41,12 @@ public class Checkouts {
     /**
      * Inserts a new checkout with its lines, in one statement, unless its idempotency key is taken; a concurrent
      * insert of the same key waits on the unique index until the first commits. Returns false when the key already
-     * belongs to a checkout: then the checkout's insert returns no row, so no line is inserted either.
+     * belongs to a checkout: then the checkout's insert returns no row, so no line is inserted either (a checkout
+     * always has lines: {@link Checkout#start}).
      * {@code traceparent}: the trace the checkout belongs to, kept for the work done for it later (the sweeper).
      */
     boolean insert(Checkout checkout, String idempotencyKey, String fingerprint, @Nullable String traceparent) {
         List<CheckoutLine> lines = checkout.lines();
-        if (lines.isEmpty()) {
-            throw new IllegalArgumentException("a checkout has at least one line");
-        }
         int linesInserted = jdbc.sql("""
                         WITH checkout AS (
                             INSERT INTO checkouts (checkout_id, customer_id, status, charge_state, total_minor,
