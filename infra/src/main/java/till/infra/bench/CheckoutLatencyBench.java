@@ -48,36 +48,39 @@ public final class CheckoutLatencyBench {
     private static final long CREDIT = 1_000_000_000_000L;
 
     /** What a run does; {@code rates} empty: {@link #SWEEP} of the slower system's throughput with 16 tills. */
-    record Options(int checkouts, int warmup, Duration phaseLimit, List<Double> rates) {
+    record Options(int checkouts, int warmup, Duration warmupLimit, Duration phaseLimit, List<Double> rates) {
 
         static final String USAGE =
-                "usage: ./run bench checkout [--checkouts N] [--warmup N] [--seconds S] [--rates R1,R2,..]\n"
-                        + "  --checkouts N  sales per scenario and system (default 2000), within S seconds\n"
-                        + "  --warmup N     unmeasured sales per system first (default 2000), within 3 S seconds\n"
-                        + "  --seconds S    time limit of each measured phase, and each open loop's length (default 20)\n"
-                        + "  --rates R,..   the open loops' sales per second (default: 25, 50, 75 and 90% of the slower"
-                        + " system's throughput from 16 tills); --rate R: one open loop";
+                "usage: ./run bench checkout [--checkouts N] [--warmup N] [--warmup-seconds W] [--seconds S]"
+                        + " [--rates R1,R2,..]\n"
+                        + "  --checkouts N       sales per scenario and system (default 2000), within S seconds\n"
+                        + "  --warmup N          unmeasured sales per system first, in rounds of " + WARM_ROUND
+                        + " until a round spends under " + Math.round(WARM_JIT_SHARE * 100) + "% of the system's CPU"
+                        + " compiling, at most N (default 20000) within W seconds (default 300)\n"
+                        + "  --seconds S         time limit of each measured phase, and each open loop's length"
+                        + " (default 20)\n"
+                        + "  --rates R,..        the open loops' sales per second (default: 25, 50, 75 and 90% of the"
+                        + " slower system's throughput from 16 tills); --rate R: one open loop";
 
         static Options parse(String[] args) {
-            Options options = new Options(2_000, 2_000, Duration.ofSeconds(20), List.of());
+            Options options = new Options(2_000, 20_000, Duration.ofSeconds(300), Duration.ofSeconds(20), List.of());
             for (int i = 0; i + 1 < args.length; i += 2) {
                 String value = args[i + 1];
+                Options o = options;
                 options = switch (args[i]) {
                     case "--checkouts" ->
-                        new Options(Integer.parseInt(value), options.warmup, options.phaseLimit, options.rates);
+                        new Options(Integer.parseInt(value), o.warmup, o.warmupLimit, o.phaseLimit, o.rates);
                     case "--warmup" ->
-                        new Options(options.checkouts, Integer.parseInt(value), options.phaseLimit, options.rates);
-                    case "--seconds" ->
-                        new Options(
-                                options.checkouts,
-                                options.warmup,
-                                Duration.ofSeconds(Long.parseLong(value)),
-                                options.rates);
+                        new Options(o.checkouts, Integer.parseInt(value), o.warmupLimit, o.phaseLimit, o.rates);
+                    case "--warmup-seconds" ->
+                        new Options(o.checkouts, o.warmup, seconds(value), o.phaseLimit, o.rates);
+                    case "--seconds" -> new Options(o.checkouts, o.warmup, o.warmupLimit, seconds(value), o.rates);
                     case "--rate", "--rates" ->
                         new Options(
-                                options.checkouts,
-                                options.warmup,
-                                options.phaseLimit,
+                                o.checkouts,
+                                o.warmup,
+                                o.warmupLimit,
+                                o.phaseLimit,
                                 Stream.of(value.split(","))
                                         .map(Double::parseDouble)
                                         .toList());
@@ -92,7 +95,20 @@ public final class CheckoutLatencyBench {
             }
             return options;
         }
+
+        private static Duration seconds(String value) {
+            return Duration.ofSeconds(Long.parseLong(value));
+        }
     }
+
+    /**
+     * The warm-up's rounds: sales per round, and the share of a round's CPU spent in the JIT compilers below which
+     * the system counts as warm. A Till round of 500 sales takes 5 to 15 s; the share falls from about a half in
+     * the first round to a few percent once the hot paths are compiled (ADR 5, round 9).
+     */
+    static final int WARM_ROUND = 500;
+
+    static final double WARM_JIT_SHARE = 0.03;
 
     /**
      * The open loops' default rates, as shares of the slower system's throughput with 16 tills: from light load up
@@ -106,6 +122,10 @@ public final class CheckoutLatencyBench {
     private final List<Phase> phases = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final Map<Cpu.Processes, Double> idleShares = new HashMap<>();
+    /** Per phase: PostgreSQL's core-ms per confirmed checkout by kind of process. */
+    private final List<String> postgresByKind = new ArrayList<>();
+    /** Per phase: the share of its CPU the system's JIT compilers used. */
+    private final List<String> jitShares = new ArrayList<>();
     /** Per phase of a system of several processes: each one's core-ms per confirmed checkout. */
     private final List<String> cpuByProcess = new ArrayList<>();
     /** With --profile, per phase: statements per confirmed checkout, by database. */
@@ -208,18 +228,55 @@ public final class CheckoutLatencyBench {
         print();
     }
 
+    /**
+     * Sells from 16 tills in rounds of {@link #WARM_ROUND} until a round spends less than {@link #WARM_JIT_SHARE} of
+     * the system's CPU in its JIT compilers, or the sales or the time allowed run out. A JVM runs its framework code
+     * interpreted and then profiled until each path is called thousands of times; a Till sale crosses four JVMs and
+     * many more paths than a synchronous one, so a fixed count of sales leaves it half compiled, and its measured
+     * phases then pay for the compiling (ADR 5, round 9).
+     */
     private void warmUp(List<CheckoutSystem> systems) {
-        Duration limit = options.phaseLimit().multipliedBy(3);
         List<String> done = new ArrayList<>();
         for (CheckoutSystem system : systems) {
             say("warming up " + system.name() + " ...");
-            Phase warm = Load.closed(system, "warm-up", 16, options.warmup(), limit, CheckoutLatencyBench::mixed);
-            done.add("%s %d in %.0f s".formatted(system.name(), warm.checkouts(), warm.seconds()));
-            settle(system.processes());
+            Cpu.Processes processes = system.processes();
+            long deadline = System.nanoTime() + options.warmupLimit().toNanos();
+            int sold = 0;
+            double seconds = 0;
+            List<String> shares = new ArrayList<>();
+            boolean warm = false;
+            while (!warm && sold < options.warmup() && System.nanoTime() < deadline) {
+                int offset = sold;
+                double cpu = processes.coreMillis();
+                double jit = processes.jitCoreMillis();
+                Phase round = Load.closed(
+                        system,
+                        "warm-up",
+                        16,
+                        Math.min(WARM_ROUND, options.warmup() - sold),
+                        Duration.ofNanos(deadline - System.nanoTime()),
+                        i -> mixed(offset + i));
+                double share = (processes.jitCoreMillis() - jit) / Math.max(1, processes.coreMillis() - cpu);
+                sold += round.checkouts();
+                seconds += round.seconds();
+                shares.add("%.0f%%".formatted(share * 100));
+                warm = share < WARM_JIT_SHARE && round.checkouts() > 0;
+            }
+            done.add("%s %s after %d in %.0f s (JIT share of each round's CPU: %s)"
+                    .formatted(system.name(), warm ? "warm" : "NOT WARM", sold, seconds, String.join(", ", shares)));
+            settle(processes);
         }
-        notes.add(("warm-up, not counted: up to %d sales per system from 16 tills (1 in 4 on the hot product, the"
-                        + " rest with one or two lines over %d products), at most %d s each: %s")
-                .formatted(options.warmup(), PRODUCTS, limit.toSeconds(), String.join(", ", done)));
+        notes.add(
+                ("warm-up, not counted: rounds of %d sales from 16 tills (1 in 4 on the hot product, the rest with one"
+                                + " or two lines over %d products) until a round spends under %.0f%% of the system's CPU in"
+                                + " the JIT compilers, at most %d sales in %d s: %s")
+                        .formatted(
+                                WARM_ROUND,
+                                PRODUCTS,
+                                WARM_JIT_SHARE * 100,
+                                options.warmup(),
+                                options.warmupLimit().toSeconds(),
+                                String.join("; ", done)));
         List<String> idle = new ArrayList<>();
         for (CheckoutSystem system : systems) {
             idle.add("%s %.0f%%".formatted(system.name(), idleShare(system.processes()) * 100));
@@ -300,9 +357,16 @@ public final class CheckoutLatencyBench {
             Optional<Counts> ranBefore = statementsUrl.map(StatementCounts::read);
             Counts appendedBefore = RecordCounts.read(kafkaOperator);
             Map<String, Double> before = system.processes().byProcess();
+            Map<String, Double> postgresBefore = system.processes().postgresByKind();
+            double jitBefore = system.processes().jitCoreMillis();
             Phase done = load.apply(system, scenario);
             settle(system.processes());
             Map<String, Double> after = system.processes().byProcess();
+            Map<String, Double> postgresUsed = new TreeMap<>();
+            system.processes()
+                    .postgresByKind()
+                    .forEach((kind, millis) -> postgresUsed.put(kind, millis - postgresBefore.getOrDefault(kind, 0.0)));
+            double jit = system.processes().jitCoreMillis() - jitBefore;
             Optional<Counts> ran =
                     statementsUrl.map(StatementCounts::read).map(now -> now.since(ranBefore.orElseThrow()));
             Counts appended = RecordCounts.read(kafkaOperator).since(appendedBefore);
@@ -311,8 +375,13 @@ public final class CheckoutLatencyBench {
             Phase measured = done.withCpu(
                     used.values().stream().mapToDouble(Double::doubleValue).sum());
             phases.add(measured);
+            jitShares.add("%s %s %.1f%%".formatted(scenario, system.name(), 100 * jit / measured.cpuCoreMillis()));
             if (used.size() > 2 && measured.confirmed() > 0) {
                 cpuByProcess.add("%s %s: %s".formatted(scenario, system.name(), perConfirmed(used, measured)));
+            }
+            if (measured.confirmed() > 0) {
+                postgresByKind.add("%s %s: %s"
+                        .formatted(scenario, system.name(), perConfirmed(withoutZeros(postgresUsed), measured)));
             }
             if (measured.confirmed() > 0 && !appended.byName().isEmpty()) {
                 recordsByTopic.add(
@@ -323,6 +392,17 @@ public final class CheckoutLatencyBench {
                         "%s %s: %s".formatted(scenario, system.name(), counts.perConfirmed(measured.confirmed()))));
             }
         }
+    }
+
+    /** Kinds of process that used no CPU in the phase (or were gone before it ended) say nothing. */
+    private static Map<String, Double> withoutZeros(Map<String, Double> used) {
+        Map<String, Double> some = new TreeMap<>();
+        used.forEach((kind, millis) -> {
+            if (millis > 0) {
+                some.put(kind, millis);
+            }
+        });
+        return some;
     }
 
     private static String perConfirmed(Map<String, Double> used, Phase phase) {
@@ -423,6 +503,10 @@ public final class CheckoutLatencyBench {
     private void print() {
         notes.add("CPU per confirmed checkout by process, core-ms (idle included, as above):\n    "
                 + String.join("\n    ", cpuByProcess));
+        notes.add("PostgreSQL's CPU per confirmed checkout by process, core-ms (connections by database):\n    "
+                + String.join("\n    ", postgresByKind));
+        notes.add("JIT compilers' share of each phase's CPU (a phase that still compiles did not run warm code):\n    "
+                + String.join("\n    ", jitShares));
         notes.add("Kafka records per confirmed checkout by topic, __consumer_offsets (offset commits) included:\n    "
                 + String.join("\n    ", recordsByTopic));
         if (!statementsByDatabase.isEmpty()) {
@@ -430,11 +514,12 @@ public final class CheckoutLatencyBench {
                     + " BEGIN and COMMIT):\n    "
                     + String.join("\n    ", statementsByDatabase));
         }
-        notes.add("machine: %d cores; options: --checkouts %d --warmup %d --seconds %d%s"
+        notes.add("machine: %d cores; options: --checkouts %d --warmup %d --warmup-seconds %d --seconds %d%s"
                 .formatted(
                         Runtime.getRuntime().availableProcessors(),
                         options.checkouts(),
                         options.warmup(),
+                        options.warmupLimit().toSeconds(),
                         options.phaseLimit().toSeconds(),
                         options.rates().isEmpty()
                                 ? ""

@@ -47,6 +47,49 @@ final class Cpu {
             used.put("PostgreSQL", postgresTicks(postmaster) * MILLIS_PER_TICK);
             return used;
         }
+
+        /** PostgreSQL's core-milliseconds so far by kind of process ({@link Cpu#postgresTicksByKind}). */
+        Map<String, Double> postgresByKind() {
+            Map<String, Double> used = new TreeMap<>();
+            postgresTicksByKind(postmaster).forEach((kind, ticks) -> used.put(kind, ticks * MILLIS_PER_TICK));
+            return used;
+        }
+
+        /**
+         * Core-milliseconds the JVMs' JIT compiler threads have used so far: how much of a phase's CPU went to
+         * compiling rather than to the work, so whether the phase ran warm code (ADR 5, round 9).
+         */
+        double jitCoreMillis() {
+            return jvms.stream().mapToLong(Cpu::jitTicks).sum() * MILLIS_PER_TICK;
+        }
+    }
+
+    /**
+     * The ticks of a JVM's compiler threads ({@code C1 CompilerThre…}, {@code C2 CompilerThre…}, as the kernel
+     * cuts their names). On 2 cores HotSpot runs one of each (CICompilerCount 2) for the JVM's whole life, so the
+     * ticks only grow; on more cores a compiler thread that HotSpot stops takes its ticks with it, and the figure
+     * is a lower bound. Zero for a JVM that is gone.
+     */
+    private static long jitTicks(long pid) {
+        Path tasks = Path.of("/proc", String.valueOf(pid), "task");
+        try (Stream<Path> threads = Files.list(tasks)) {
+            return threads.mapToLong(thread -> {
+                        try {
+                            String line = Files.readString(thread.resolve("stat"));
+                            String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+                            return name.matches("C[12] CompilerThre.*")
+                                    ? parse(line).map(Stat::ownTicks).orElse(0L)
+                                    : 0L;
+                        } catch (IOException exited) {
+                            return 0L;
+                        }
+                    })
+                    .sum();
+        } catch (NoSuchFileException gone) {
+            return 0L;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Each JVM's name, read once: a pid keeps its command line, and the CPU is read every half second. */
@@ -94,9 +137,23 @@ final class Cpu {
      * plus every live child's: a backend that exits during a phase moves from one sum to the other.
      */
     private static long postgresTicks(long postmaster) {
+        return postgresTicksByKind(postmaster).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+    }
+
+    /**
+     * {@link #postgresTicks} by kind of process, named from each child's process title: a backend by its database
+     * ({@code postgres: checkout checkout 127.0.0.1(40412) idle} is "checkout's connections"), every other
+     * process by its title without numbers ("walwriter", "io worker"). What exited (autovacuum workers, closed
+     * connections) is counted with the postmaster, which reaps it: which database's statements cost PostgreSQL
+     * most, and what its own processes add (ADR 5, round 9).
+     */
+    static Map<String, Long> postgresTicksByKind(long postmaster) {
         Stat main = stat(postmaster)
                 .orElseThrow(() -> new IllegalStateException("PostgreSQL's postmaster " + postmaster + " is gone"));
-        long ticks = main.ownTicks() + main.cutime() + main.cstime();
+        Map<String, Long> ticks = new TreeMap<>();
+        ticks.put("postmaster and exited children", main.ownTicks() + main.cutime() + main.cstime());
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
             List<Long> pids = processes
                     .map(p -> p.getFileName().toString())
@@ -104,15 +161,35 @@ final class Cpu {
                     .map(Long::parseLong)
                     .toList();
             for (long pid : pids) {
-                ticks += stat(pid)
+                stat(pid)
                         .filter(s -> s.ppid() == postmaster)
-                        .map(Stat::ownTicks)
-                        .orElse(0L);
+                        .ifPresent(child -> ticks.merge(postgresKind(pid), child.ownTicks(), Long::sum));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return ticks;
+    }
+
+    private static String postgresKind(long pid) {
+        try {
+            return postgresKind(Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline"))
+                    .replace('\0', ' ')
+                    .strip());
+        } catch (IOException gone) {
+            return "postmaster and exited children";
+        }
+    }
+
+    /** A PostgreSQL process's kind from its title (see {@link #postgresTicksByKind}). */
+    static String postgresKind(String title) {
+        String what = title.startsWith("postgres: ") ? title.substring("postgres: ".length()) : title;
+        String[] words = what.split(" ");
+        // A backend's title: user, database, client address(port), state.
+        if (words.length >= 3 && words[2].contains("(")) {
+            return words[1] + "'s connections";
+        }
+        return what.replaceAll("[0-9]", "").strip();
     }
 
     /** Empty when the process is gone. The command name may hold spaces and parentheses: fields follow the last ')'. */
@@ -129,6 +206,10 @@ final class Cpu {
             }
             throw new UncheckedIOException(e);
         }
+        return parse(line);
+    }
+
+    private static Optional<Stat> parse(String line) {
         // From field 3 (state) on: ppid is field 4, utime 14, stime 15, cutime 16, cstime 17 (proc(5)).
         String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
         return Optional.of(new Stat(

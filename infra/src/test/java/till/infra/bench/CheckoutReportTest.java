@@ -66,4 +66,16 @@ class CheckoutReportTest {
                 .containsExactly(3.0);
         assertThat(CheckoutLatencyBench.Options.parse(new String[0]).rates()).isEmpty();
     }
+
+    @Test
+    void theWarmUpHasItsOwnTimeLimit() {
+        CheckoutLatencyBench.Options options = CheckoutLatencyBench.Options.parse(
+                new String[] {"--warmup", "3000", "--warmup-seconds", "90", "--seconds", "7"});
+
+        assertThat(options.warmup()).isEqualTo(3000);
+        assertThat(options.warmupLimit()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(options.phaseLimit()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(CheckoutLatencyBench.Options.parse(new String[0]).warmupLimit())
+                .isEqualTo(Duration.ofSeconds(300));
+    }
 }
