@@ -56,14 +56,14 @@ public final class CheckoutLatencyBench {
                         + "  --checkouts N       sales per scenario and system (default 2000), within S seconds\n"
                         + "  --warmup N          unmeasured sales per system first, in rounds of " + WARM_ROUND
                         + " until a round spends under " + Math.round(WARM_JIT_SHARE * 100) + "% of the system's CPU"
-                        + " compiling, at most N (default 20000) within W seconds (default 300)\n"
+                        + " compiling, at most N (default 100000) within W seconds (default 300)\n"
                         + "  --seconds S         time limit of each measured phase, and each open loop's length"
                         + " (default 20)\n"
                         + "  --rates R,..        the open loops' sales per second (default: 25, 50, 75 and 90% of the"
                         + " slower system's throughput from 16 tills); --rate R: one open loop";
 
         static Options parse(String[] args) {
-            Options options = new Options(2_000, 20_000, Duration.ofSeconds(300), Duration.ofSeconds(20), List.of());
+            Options options = new Options(2_000, 100_000, Duration.ofSeconds(300), Duration.ofSeconds(20), List.of());
             for (int i = 0; i + 1 < args.length; i += 2) {
                 String value = args[i + 1];
                 Options o = options;
