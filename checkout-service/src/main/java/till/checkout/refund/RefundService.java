@@ -113,24 +113,27 @@ public class RefundService {
         return refunds.find(checkoutId, refundId).map(r -> new Requested(r, true));
     }
 
-    /** Applies StockReturned with the checkout locked (from the reply listener's transaction). */
-    public void stockReturned(Checkout checkout, UUID refundId, String productId) {
+    /**
+     * Applies StockReturned with the checkout locked (from the reply listener's transaction); the refund's
+     * completion, if this was its last part, goes to {@code sender}.
+     */
+    public void stockReturned(Checkout checkout, UUID refundId, String productId, CheckoutMessages.Sender sender) {
         if (refunds.markReturned(refundId, productId)) {
-            completeIfDone(checkout, refundId);
+            completeIfDone(checkout, refundId, sender);
         }
     }
 
-    /** Applies RefundPosted with the checkout locked (from the reply listener's transaction). */
-    public void creditPosted(Checkout checkout, UUID refundId) {
+    /** Applies RefundPosted with the checkout locked, as {@link #stockReturned}. */
+    public void creditPosted(Checkout checkout, UUID refundId, CheckoutMessages.Sender sender) {
         if (refunds.markCreditPosted(refundId)) {
-            completeIfDone(checkout, refundId);
+            completeIfDone(checkout, refundId, sender);
         }
     }
 
-    private void completeIfDone(Checkout checkout, UUID refundId) {
+    private void completeIfDone(Checkout checkout, UUID refundId, CheckoutMessages.Sender sender) {
         refunds.find(checkout.id(), refundId)
                 .filter(Refunds.Refund::completed)
-                .ifPresent(refund -> messages.send(
+                .ifPresent(refund -> sender.send(
                         checkout.id(),
                         List.of(new Outgoing(
                                 Topics.CHECKOUT_EVENTS,

@@ -6,7 +6,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 import till.checkout.refund.RefundService;
-import till.checkout.saga.Checkout;
 import till.checkout.saga.CheckoutSaga;
 import till.checkout.saga.RejectionReason;
 import till.contracts.InvalidMessageException;
@@ -28,7 +27,7 @@ import till.platform.kafka.Topics;
 /**
  * Replies from inventory and ledger on {@code checkout.replies}, keyed by checkout id so one checkout's replies
  * arrive in order. A poll's replies are applied in one transaction ({@link PollApplier}), each once (the inbox),
- * each with its checkout locked.
+ * with all their checkouts locked in one statement and written back in one ({@link CheckoutSaga#replies}).
  */
 @Component
 class ReplyListener {
@@ -47,11 +46,21 @@ class ReplyListener {
 
     @KafkaListener(id = "checkout-replies", topics = Topics.CHECKOUT_REPLIES, batch = "true")
     void on(List<ConsumerRecord<String, String>> records) {
-        poll.apply(
-                records,
-                this::bind,
-                (event, applied) ->
-                        saga.apply(applied.checkoutId(), event.id(), event.type(), applied.data(), applied.reply()));
+        poll.applyInBatches(records, this::bind, first -> {
+            CheckoutSaga.Replies replies =
+                    saga.replies(first.stream().map(Applied::checkoutId).toList());
+            return new PollApplier.Batch<>() {
+                @Override
+                public void apply(CloudEvent event, Applied applied) {
+                    replies.apply(applied.checkoutId(), event.id(), event.type(), applied.data(), applied.reply());
+                }
+
+                @Override
+                public void finish() {
+                    replies.finish();
+                }
+            };
+        });
     }
 
     private record Applied(UUID checkoutId, Object data, CheckoutSaga.Reply reply) {}
@@ -60,58 +69,64 @@ class ReplyListener {
         return switch (event.type()) {
             case StockReserved.TYPE -> {
                 var m = messages.data(event, StockReserved.class);
-                yield new Applied(id(m.checkoutId()), m, c -> c.stockReserved(m.productId(), m.unitPriceMinor()));
+                yield new Applied(
+                        id(m.checkoutId()), m, (c, sender) -> c.stockReserved(m.productId(), m.unitPriceMinor()));
             }
             case StockRejected.TYPE -> {
                 var m = messages.data(event, StockRejected.class);
                 CheckoutSaga.Reply reply = switch (m.reason()) {
-                    case OUT_OF_STOCK -> c -> c.stockRejected(m.productId(), RejectionReason.OUT_OF_STOCK);
-                    case UNKNOWN_PRODUCT -> c -> c.stockRejected(m.productId(), RejectionReason.UNKNOWN_PRODUCT);
-                    case PRICE_CHANGED -> c -> c.stockRejected(m.productId(), RejectionReason.PRICE_CHANGED);
+                    case OUT_OF_STOCK -> (c, sender) -> c.stockRejected(m.productId(), RejectionReason.OUT_OF_STOCK);
+                    case UNKNOWN_PRODUCT ->
+                        (c, sender) -> c.stockRejected(m.productId(), RejectionReason.UNKNOWN_PRODUCT);
+                    case PRICE_CHANGED -> (c, sender) -> c.stockRejected(m.productId(), RejectionReason.PRICE_CHANGED);
                     // Our release overtook this reservation: the checkout is already rejected and compensated.
-                    case ALREADY_RELEASED -> c -> {};
+                    case ALREADY_RELEASED -> (c, sender) -> {};
                 };
                 yield new Applied(id(m.checkoutId()), m, reply);
             }
             case StockCommitted.TYPE -> {
                 var m = messages.data(event, StockCommitted.class);
-                yield new Applied(id(m.checkoutId()), m, c -> c.stockCommitted(m.productId()));
+                yield new Applied(id(m.checkoutId()), m, (c, sender) -> c.stockCommitted(m.productId()));
             }
             case StockReleased.TYPE -> {
                 var m = messages.data(event, StockReleased.class);
-                yield new Applied(id(m.checkoutId()), m, c -> c.stockReleased(m.productId()));
+                yield new Applied(id(m.checkoutId()), m, (c, sender) -> c.stockReleased(m.productId()));
             }
             case StockCommitRefused.TYPE -> {
                 var m = messages.data(event, StockCommitRefused.class);
                 // Recorded in the timeline; the saga never commits a released line, so there is nothing to undo.
-                yield new Applied(id(m.checkoutId()), m, c -> {});
+                yield new Applied(id(m.checkoutId()), m, (c, sender) -> {});
             }
             case StockReturned.TYPE -> {
                 var m = messages.data(event, StockReturned.class);
                 yield new Applied(
-                        id(m.checkoutId()), m, c -> refunds.stockReturned(c, id(m.refundId()), m.productId()));
+                        id(m.checkoutId()),
+                        m,
+                        (c, sender) -> refunds.stockReturned(c, id(m.refundId()), m.productId(), sender));
             }
             case ChargePosted.TYPE -> {
                 var m = messages.data(event, ChargePosted.class);
-                yield new Applied(id(m.checkoutId()), m, Checkout::chargePosted);
+                yield new Applied(id(m.checkoutId()), m, (c, sender) -> c.chargePosted());
             }
             case ChargeRejected.TYPE -> {
                 var m = messages.data(event, ChargeRejected.class);
                 CheckoutSaga.Reply reply = switch (m.reason()) {
-                    case CREDIT_LIMIT_EXCEEDED -> c -> c.chargeRejected(RejectionReason.CREDIT_LIMIT_EXCEEDED);
-                    case UNKNOWN_CUSTOMER -> c -> c.chargeRejected(RejectionReason.UNKNOWN_CUSTOMER);
+                    case CREDIT_LIMIT_EXCEEDED ->
+                        (c, sender) -> c.chargeRejected(RejectionReason.CREDIT_LIMIT_EXCEEDED);
+                    case UNKNOWN_CUSTOMER -> (c, sender) -> c.chargeRejected(RejectionReason.UNKNOWN_CUSTOMER);
                     // Our reversal overtook this charge: the checkout is already rejected and compensated.
-                    case ALREADY_REVERSED -> c -> {};
+                    case ALREADY_REVERSED -> (c, sender) -> {};
                 };
                 yield new Applied(id(m.checkoutId()), m, reply);
             }
             case ChargeReversed.TYPE -> {
                 var m = messages.data(event, ChargeReversed.class);
-                yield new Applied(id(m.checkoutId()), m, Checkout::chargeReversed);
+                yield new Applied(id(m.checkoutId()), m, (c, sender) -> c.chargeReversed());
             }
             case RefundPosted.TYPE -> {
                 var m = messages.data(event, RefundPosted.class);
-                yield new Applied(id(m.checkoutId()), m, c -> refunds.creditPosted(c, id(m.refundId())));
+                yield new Applied(
+                        id(m.checkoutId()), m, (c, sender) -> refunds.creditPosted(c, id(m.refundId()), sender));
             }
             default -> throw new InvalidMessageException("unknown message type '" + event.type() + "'");
         };

@@ -9,7 +9,8 @@ import till.platform.outbox.Outbox;
 
 /**
  * Sends a checkout's messages: into the outbox, and onto the checkout's timeline, in the caller's transaction, with
- * one statement for each however many messages a transition sends.
+ * one statement for each however many messages are sent. What a transaction sends in several steps (a poll's
+ * replies) it gathers in one {@link Pending} and writes once, in the order it was sent.
  */
 @Component
 public class CheckoutMessages {
@@ -22,25 +23,79 @@ public class CheckoutMessages {
         this.timeline = timeline;
     }
 
+    /** Writes these messages of one checkout now. */
     public void send(UUID checkoutId, List<Outgoing> messages) {
-        send(checkoutId, messages, List.of());
+        Pending pending = pending();
+        pending.send(checkoutId, messages);
+        pending.write();
     }
 
-    /** What a transition decided to send, recorded after what it received ({@code received}). */
-    void send(Checkout checkout, List<Timeline.Record> received) {
-        send(checkout.id(), checkout.drain(), received);
+    /** What a transition decided to send, written now. */
+    void send(Checkout checkout) {
+        send(checkout.id(), checkout.drain());
     }
 
-    private void send(UUID checkoutId, List<Outgoing> messages, List<Timeline.Record> received) {
-        List<UUID> ids = outbox.appendAll(messages.stream()
-                .map(m -> new Outbox.Message(m.topic(), m.key(), m.type(), m.data()))
-                .toList());
-        List<Timeline.Record> records = new ArrayList<>(received);
-        for (int i = 0; i < messages.size(); i++) {
-            Outgoing m = messages.get(i);
-            records.add(new Timeline.Record(
-                    checkoutId, Timeline.Direction.SENT, ids.get(i).toString(), m.type(), m.data()));
+    /** Messages to gather across a transaction's steps, then {@link Pending#write} once before its commit. */
+    public Pending pending() {
+        return new Pending();
+    }
+
+    /** Where a step of a transaction sends its messages. */
+    public interface Sender {
+        void send(UUID checkoutId, List<Outgoing> messages);
+    }
+
+    /**
+     * A transaction's messages and the replies it received, in order: each outbox message is made when it is sent,
+     * so it carries the trace current then (the reply that caused it), not the one current when it is written.
+     */
+    public final class Pending implements Sender {
+
+        /** A timeline entry: a reply received, or the message at {@code index} of {@link #messages}. */
+        private sealed interface Entry permits Received, Sent {}
+
+        private record Received(Timeline.Record reply) implements Entry {}
+
+        private record Sent(UUID checkoutId, int index, Outgoing message) implements Entry {}
+
+        private final List<Outbox.Message> messages = new ArrayList<>();
+        private final List<Entry> entries = new ArrayList<>();
+
+        private Pending() {}
+
+        @Override
+        public void send(UUID checkoutId, List<Outgoing> sent) {
+            for (Outgoing m : sent) {
+                entries.add(new Sent(checkoutId, messages.size(), m));
+                messages.add(new Outbox.Message(m.topic(), m.key(), m.type(), m.data()));
+            }
         }
-        timeline.recordAll(records);
+
+        /** A reply the checkout received, recorded on its timeline before what it caused. */
+        void received(Timeline.Record reply) {
+            entries.add(new Received(reply));
+        }
+
+        /** Writes everything gathered: one outbox statement and one timeline statement. */
+        public void write() {
+            List<UUID> ids = outbox.appendAll(messages);
+            List<Timeline.Record> records = new ArrayList<>(entries.size());
+            for (Entry entry : entries) {
+                records.add(
+                        switch (entry) {
+                            case Received received -> received.reply();
+                            case Sent sent ->
+                                new Timeline.Record(
+                                        sent.checkoutId(),
+                                        Timeline.Direction.SENT,
+                                        ids.get(sent.index()).toString(),
+                                        sent.message().type(),
+                                        sent.message().data());
+                        });
+            }
+            timeline.recordAll(records);
+            messages.clear();
+            entries.clear();
+        }
     }
 }

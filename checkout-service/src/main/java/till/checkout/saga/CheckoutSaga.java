@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -98,7 +100,7 @@ public class CheckoutSaga {
             }
             return new Started(checkouts.find(existing.getKey()).orElseThrow(), false);
         }
-        messages.send(checkout, List.of());
+        messages.send(checkout);
         log.info(
                 "checkout {} started for customer {} with {} lines{}",
                 checkout.id(),
@@ -109,37 +111,66 @@ public class CheckoutSaga {
     }
 
     /**
-     * Applies one reply. A reply for an unknown checkout is logged and counted, never silently dropped; a reply
-     * the state does not expect (duplicate, late) is recorded in the timeline and changes nothing.
+     * The replies one transaction applies (a poll's, or one), with their checkouts locked in one statement up front.
+     * Each reply is applied in memory, in order; {@link Replies#finish} then writes every changed checkout in one
+     * statement and what the replies caused in one outbox and one timeline statement. A reply for an unknown
+     * checkout is logged and counted, never silently dropped; a reply the state does not expect (duplicate, late) is
+     * recorded in the timeline and changes nothing.
      */
-    @Transactional
-    public void apply(UUID checkoutId, String messageId, String type, Object data, Reply reply) {
-        var found = checkouts.lock(checkoutId);
-        if (found.isEmpty()) {
-            unapplicable.increment();
-            log.warn("reply {} ({}) names unknown checkout {}; not applied", messageId, type, checkoutId);
-            return;
+    public Replies replies(Collection<UUID> checkoutIds) {
+        return new Replies(checkouts.lockAll(checkoutIds));
+    }
+
+    /** See {@link #replies}. */
+    public final class Replies {
+
+        private final Map<UUID, Checkout> locked;
+        private final Map<UUID, Checkout> changed = new LinkedHashMap<>();
+        private final CheckoutMessages.Pending pending = messages.pending();
+
+        private Replies(Map<UUID, Checkout> locked) {
+            this.locked = locked;
         }
-        Checkout checkout = found.get();
-        CheckoutStatus before = checkout.status();
-        reply.applyTo(checkout);
-        checkouts.update(checkout);
-        messages.send(
-                checkout, List.of(new Timeline.Record(checkoutId, Timeline.Direction.RECEIVED, messageId, type, data)));
-        if (checkout.status() != before) {
-            metrics.decided(checkout, deadline, clock.instant());
-            log.info(
-                    "checkout {} is {}{}",
-                    checkoutId,
-                    checkout.status(),
-                    checkout.reason() == null ? "" : " (" + checkout.reason() + ")");
+
+        /** Applies one reply to its checkout, locked when this batch was made. */
+        public void apply(UUID checkoutId, String messageId, String type, Object data, Reply reply) {
+            Checkout checkout = locked.get(checkoutId);
+            if (checkout == null) {
+                unapplicable.increment();
+                log.warn("reply {} ({}) names unknown checkout {}; not applied", messageId, type, checkoutId);
+                return;
+            }
+            CheckoutStatus before = checkout.status();
+            pending.received(new Timeline.Record(checkoutId, Timeline.Direction.RECEIVED, messageId, type, data));
+            reply.applyTo(checkout, pending);
+            pending.send(checkoutId, checkout.drain());
+            changed.put(checkoutId, checkout);
+            if (checkout.status() != before) {
+                metrics.decided(checkout, deadline, clock.instant());
+                log.info(
+                        "checkout {} is {}{}",
+                        checkoutId,
+                        checkout.status(),
+                        checkout.reason() == null ? "" : " (" + checkout.reason() + ")");
+            }
+        }
+
+        /** Writes what the replies changed and caused; in the transaction, after its last reply. */
+        public void finish() {
+            if (!changed.isEmpty()) {
+                checkouts.updateAll(changed.values());
+            }
+            pending.write();
         }
     }
 
-    /** What a reply does to a checkout. */
+    /**
+     * What a reply does to a checkout; what it sends besides the checkout's own transitions (a refund's completion)
+     * goes to {@code sender}, in order with them.
+     */
     @FunctionalInterface
     public interface Reply {
-        void applyTo(Checkout checkout);
+        void applyTo(Checkout checkout, CheckoutMessages.Sender sender);
     }
 
     /** Times out one overdue checkout claimed by the sweeper, in the sweeper's transaction. */
@@ -151,7 +182,7 @@ public class CheckoutSaga {
             }
             checkout.timeOut(now);
             checkouts.update(checkout);
-            messages.send(checkout, List.of());
+            messages.send(checkout);
             metrics.decided(checkout, deadline, now);
             log.info("checkout {} is REJECTED (TIMED_OUT)", checkoutId);
         });

@@ -4,6 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,15 +25,17 @@ import org.springframework.stereotype.Repository;
 public class Checkouts {
 
     /**
-     * A checkout with its lines, one row per line, in line order. A left join so that a checkout without lines would
-     * still be found, not taken for missing; {@code FOR UPDATE OF c} may be added, locking the checkout's row only.
+     * Checkouts with their lines, one row per line, by checkout id and then in line order. A left join so that a
+     * checkout without lines would still be found, not taken for missing; {@code FOR UPDATE OF c} may be added,
+     * locking the checkouts' rows only, in checkout id order (the sort comes before the lock), so that two
+     * transactions locking several never wait for each other in a cycle.
      */
     private static final String WITH_LINES = """
             SELECT c.checkout_id, c.customer_id, c.status, c.reason, c.charge_state, c.total_minor, c.deadline_at,
                    l.line_no, l.product_id, l.quantity, l.unit_price_minor, l.state
             FROM checkouts c LEFT JOIN checkout_lines l USING (checkout_id)
-            WHERE c.checkout_id = ?
-            ORDER BY l.line_no
+            WHERE c.checkout_id = ANY (?::uuid[])
+            ORDER BY c.checkout_id, l.line_no
             """;
 
     private final JdbcClient jdbc;
@@ -87,12 +93,17 @@ public class Checkouts {
     }
 
     public Optional<Checkout> find(UUID id) {
-        return load(id, WITH_LINES);
+        return Optional.ofNullable(load(List.of(id), WITH_LINES).get(id));
     }
 
     /** Loads and row-locks a checkout: its replies and its deadline are applied one at a time. */
     public Optional<Checkout> lock(UUID id) {
-        return load(id, WITH_LINES + "FOR UPDATE OF c");
+        return Optional.ofNullable(lockAll(List.of(id)).get(id));
+    }
+
+    /** Loads and row-locks these checkouts in one statement (the ones that exist), for a poll of replies. */
+    Map<UUID, Checkout> lockAll(Collection<UUID> ids) {
+        return load(ids, WITH_LINES + "FOR UPDATE OF c");
     }
 
     /**
@@ -118,40 +129,59 @@ public class Checkouts {
 
     /** Writes the checkout's state and every line's, in one statement. */
     void update(Checkout checkout) {
-        List<CheckoutLine> lines = checkout.lines();
+        updateAll(List.of(checkout));
+    }
+
+    /** Writes these checkouts' states and every one of their lines', in one statement. */
+    void updateAll(Collection<Checkout> changed) {
+        List<Checkout> all = List.copyOf(changed);
+        @Nullable String[] reasons = new String[all.size()];
+        for (int i = 0; i < reasons.length; i++) {
+            RejectionReason reason = all.get(i).reason();
+            reasons[i] = reason == null ? null : reason.name();
+        }
+        List<Map.Entry<UUID, CheckoutLine>> lines = all.stream()
+                .flatMap(c -> c.lines().stream().map(l -> Map.entry(c.id(), l)))
+                .toList();
         jdbc.sql("""
                         WITH checkout AS (
-                            UPDATE checkouts
-                            SET status = ?, reason = ?, charge_state = ?, total_minor = ?, updated_at = now()
-                            WHERE checkout_id = ?
+                            UPDATE checkouts c
+                            SET status = u.status, reason = u.reason, charge_state = u.charge_state,
+                                total_minor = u.total_minor, updated_at = now()
+                            FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::bigint[])
+                                 AS u (checkout_id, status, reason, charge_state, total_minor)
+                            WHERE c.checkout_id = u.checkout_id
                         )
                         UPDATE checkout_lines l SET state = u.state, unit_price_minor = u.unit_price_minor
-                        FROM unnest(?::text[], ?::text[], ?::bigint[]) AS u (product_id, state, unit_price_minor)
-                        WHERE l.checkout_id = ? AND l.product_id = u.product_id
+                        FROM unnest(?::uuid[], ?::text[], ?::text[], ?::bigint[])
+                             AS u (checkout_id, product_id, state, unit_price_minor)
+                        WHERE l.checkout_id = u.checkout_id AND l.product_id = u.product_id
                         """)
-                .param(checkout.status().name())
-                .param(checkout.reason() == null ? null : checkout.reason().name())
-                .param(checkout.charge().name())
-                .param(checkout.totalMinor())
-                .param(checkout.id())
-                .param(lines.stream().map(CheckoutLine::productId).toArray(String[]::new))
-                .param(lines.stream().map(l -> l.state().name()).toArray(String[]::new))
-                .param(lines.stream().map(CheckoutLine::unitPriceMinor).toArray(Long[]::new))
-                .param(checkout.id())
+                .param(all.stream().map(Checkout::id).toArray(UUID[]::new))
+                .param(all.stream().map(c -> c.status().name()).toArray(String[]::new))
+                .param(reasons)
+                .param(all.stream().map(c -> c.charge().name()).toArray(String[]::new))
+                .param(all.stream().map(Checkout::totalMinor).toArray(Long[]::new))
+                .param(lines.stream().map(Map.Entry::getKey).toArray(UUID[]::new))
+                .param(lines.stream().map(l -> l.getValue().productId()).toArray(String[]::new))
+                .param(lines.stream().map(l -> l.getValue().state().name()).toArray(String[]::new))
+                .param(lines.stream().map(l -> l.getValue().unitPriceMinor()).toArray(Long[]::new))
                 .update();
     }
 
-    private Optional<Checkout> load(UUID id, String sql) {
-        List<Map.Entry<Row, Optional<CheckoutLine>>> rows = jdbc.sql(sql)
-                .param(id)
-                .query((rs, n) -> Map.entry(row(rs), line(rs)))
-                .list();
-        if (rows.isEmpty()) {
-            return Optional.empty();
-        }
-        List<CheckoutLine> lines =
-                rows.stream().flatMap(r -> r.getValue().stream()).toList();
-        return Optional.of(rows.getFirst().getKey().toCheckout(lines));
+    /** The checkouts found among {@code ids}, each with its lines, in checkout id order. */
+    private Map<UUID, Checkout> load(Collection<UUID> ids, String sql) {
+        Map<UUID, Row> checkouts = new LinkedHashMap<>();
+        Map<UUID, List<CheckoutLine>> lines = new HashMap<>();
+        jdbc.sql(sql).param(ids.toArray(UUID[]::new)).query(rs -> {
+            Row row = row(rs);
+            checkouts.putIfAbsent(row.id(), row);
+            List<CheckoutLine> of = lines.computeIfAbsent(row.id(), id -> new ArrayList<>());
+            line(rs).ifPresent(of::add);
+        });
+        Map<UUID, Checkout> found = new LinkedHashMap<>();
+        checkouts.forEach((id, row) -> found.put(id, row.toCheckout(List.copyOf(lines.getOrDefault(id, List.of())))));
+        return found;
     }
 
     private static Row row(ResultSet rs) throws SQLException {

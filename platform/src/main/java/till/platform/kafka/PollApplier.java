@@ -43,6 +43,21 @@ public class PollApplier {
     }
 
     /**
+     * How a consumer applies the records one transaction holds: made for that transaction with the commands it will
+     * apply (first deliveries only, in poll order), so that it can read what they need in one statement; then each
+     * is applied in its record's span; then {@link #finish} writes what they changed, still in the transaction.
+     */
+    @FunctionalInterface
+    public interface Batch<T> {
+
+        /** Applies one command, inside the transaction, in its record's span. */
+        void apply(CloudEvent event, T command);
+
+        /** After the transaction's last command, before its commit. */
+        default void finish() {}
+    }
+
+    /**
      * @param bind reads a record's command from its CloudEvent; throws {@code InvalidMessageException} when none can
      *     be read
      * @param apply applies one command, first delivery only, inside the transaction
@@ -51,6 +66,17 @@ public class PollApplier {
             List<ConsumerRecord<String, String>> records,
             Function<CloudEvent, T> bind,
             BiConsumer<CloudEvent, T> apply) {
+        applyInBatches(records, bind, commands -> apply::accept);
+    }
+
+    /**
+     * As {@link #apply}, with a {@link Batch} made for each transaction from the commands it will apply: one for the
+     * whole poll, or one per record when the poll's transaction failed and its records are applied one by one.
+     */
+    public <T> void applyInBatches(
+            List<ConsumerRecord<String, String>> records,
+            Function<CloudEvent, T> bind,
+            Function<List<T>, Batch<T>> batches) {
         List<Failure> failures = new ArrayList<>();
         List<Bound<T>> bound = new ArrayList<>(records.size());
         for (int index = 0; index < records.size(); index++) {
@@ -66,12 +92,12 @@ public class PollApplier {
         }
         if (!bound.isEmpty()) {
             try {
-                applyAll(bound, apply);
+                applyAll(bound, batches);
             } catch (RuntimeException pollFailed) {
                 if (bound.size() == 1) {
                     failures.add(new Failure(bound.getFirst().index(), pollFailed));
                 } else {
-                    applyOneByOne(bound, apply, failures);
+                    applyOneByOne(bound, batches, failures);
                 }
             }
         }
@@ -81,26 +107,28 @@ public class PollApplier {
         });
     }
 
-    private <T> void applyAll(List<Bound<T>> bound, BiConsumer<CloudEvent, T> apply) {
+    private <T> void applyAll(List<Bound<T>> bound, Function<List<T>, Batch<T>> batches) {
         tx.executeWithoutResult(status -> {
             Set<String> firstSeen =
                     inbox.firstDeliveries(bound.stream().map(Bound::event).toList());
+            List<Bound<T>> first = new ArrayList<>(bound.size());
             for (Bound<T> b : bound) {
                 // remove: a message repeated within the poll is applied once, like any redelivery.
                 if (firstSeen.remove(b.event().id())) {
-                    applyInContext(b, apply);
+                    first.add(b);
                 }
             }
+            applyInBatch(first, batches);
         });
     }
 
     /** After a failed poll: one transaction per record, stopping at the first failure to keep the order after it. */
-    private <T> void applyOneByOne(List<Bound<T>> bound, BiConsumer<CloudEvent, T> apply, List<Failure> failures) {
+    private <T> void applyOneByOne(List<Bound<T>> bound, Function<List<T>, Batch<T>> batches, List<Failure> failures) {
         for (Bound<T> b : bound) {
             try {
                 tx.executeWithoutResult(status -> {
                     if (inbox.firstDelivery(b.event())) {
-                        applyInContext(b, apply);
+                        applyInBatch(List.of(b), batches);
                     }
                 });
             } catch (RuntimeException e) {
@@ -110,10 +138,17 @@ public class PollApplier {
         }
     }
 
-    /** Each command is applied in its own span, in its record's trace: its logs and the messages it causes too. */
-    private <T> void applyInContext(Bound<T> b, BiConsumer<CloudEvent, T> apply) {
-        try (InboundMessages.Applying applying = inbound.adopt(b.record(), b.event())) {
-            apply.accept(b.event(), b.command());
+    private <T> void applyInBatch(List<Bound<T>> first, Function<List<T>, Batch<T>> batches) {
+        if (first.isEmpty()) {
+            return;
         }
+        Batch<T> batch = batches.apply(first.stream().map(Bound::command).toList());
+        for (Bound<T> b : first) {
+            // Each command in its own span, in its record's trace: its logs and the messages it causes too.
+            try (InboundMessages.Applying applying = inbound.adopt(b.record(), b.event())) {
+                batch.apply(b.event(), b.command());
+            }
+        }
+        batch.finish();
     }
 }
