@@ -103,7 +103,7 @@ public final class CheckoutLatencyBench {
 
     /**
      * The warm-up's rounds: sales per round, and the share of a round's CPU spent in the JIT compilers below which
-     * the system counts as warm. A Till round of 500 sales takes 5 to 15 s; the share falls from about a half in
+     * the system counts as warm. A Till round of 500 sales takes 5 to 15 s; the share falls from about a third in
      * the first round to a few percent once the hot paths are compiled (ADR 5, round 9).
      */
     static final int WARM_ROUND = 500;
