@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
 import java.util.stream.Stream;
 
 /**
@@ -137,9 +138,8 @@ final class Cpu {
      * plus every live child's: a backend that exits during a phase moves from one sum to the other.
      */
     private static long postgresTicks(long postmaster) {
-        return postgresTicksByKind(postmaster).values().stream()
-                .mapToLong(Long::longValue)
-                .sum();
+        // One kind for every process: no process title is read for a plain total (settle() asks twice a second).
+        return postgresTicks(postmaster, pid -> POSTMASTER).getOrDefault(POSTMASTER, 0L);
     }
 
     /**
@@ -150,10 +150,17 @@ final class Cpu {
      * most, and what its own processes add (ADR 5, round 9).
      */
     static Map<String, Long> postgresTicksByKind(long postmaster) {
+        return postgresTicks(postmaster, Cpu::postgresKind);
+    }
+
+    /** What exited is counted with the postmaster, which reaps it. */
+    private static final String POSTMASTER = "postmaster and exited children";
+
+    private static Map<String, Long> postgresTicks(long postmaster, LongFunction<String> kindOfChild) {
         Stat main = stat(postmaster)
                 .orElseThrow(() -> new IllegalStateException("PostgreSQL's postmaster " + postmaster + " is gone"));
         Map<String, Long> ticks = new TreeMap<>();
-        ticks.put("postmaster and exited children", main.ownTicks() + main.cutime() + main.cstime());
+        ticks.put(POSTMASTER, main.ownTicks() + main.cutime() + main.cstime());
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
             List<Long> pids = processes
                     .map(p -> p.getFileName().toString())
@@ -163,7 +170,7 @@ final class Cpu {
             for (long pid : pids) {
                 stat(pid)
                         .filter(s -> s.ppid() == postmaster)
-                        .ifPresent(child -> ticks.merge(postgresKind(pid), child.ownTicks(), Long::sum));
+                        .ifPresent(child -> ticks.merge(kindOfChild.apply(pid), child.ownTicks(), Long::sum));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -177,7 +184,7 @@ final class Cpu {
                     .replace('\0', ' ')
                     .strip());
         } catch (IOException gone) {
-            return "postmaster and exited children";
+            return POSTMASTER;
         }
     }
 
