@@ -130,12 +130,16 @@ public final class CheckoutLatencyBench {
     private final List<String> cpuByProcess = new ArrayList<>();
     /** With --profile, per phase: statements per confirmed checkout, by database. */
     private final List<String> statementsByDatabase = new ArrayList<>();
+    /** Per phase: transactions committed per confirmed checkout, by database. */
+    private final List<String> commitsByDatabase = new ArrayList<>();
     /** Per phase that wrote to Kafka: records per confirmed checkout, by topic. */
     private final List<String> recordsByTopic = new ArrayList<>();
     /** The operator's Kafka client settings, to read the topics' end offsets, once the stack is up. */
     private Map<String, Object> kafkaOperator = Map.of();
     /** With --profile: where to read pg_stat_statements, once the stack is up. */
     private Optional<String> statementsUrl = Optional.empty();
+    /** Where to read pg_stat_database (the superuser's connection), once the stack is up. */
+    private String superuserUrl = "";
     /** When the measured phases ran: the samples a profile counts. */
     private Profile.Window measured = new Profile.Window(Instant.EPOCH, Instant.EPOCH);
 
@@ -217,6 +221,7 @@ public final class CheckoutLatencyBench {
             }
             warmUp(systems);
             String postgres = server + "postgres";
+            superuserUrl = postgres;
             PROFILE.ifPresent(dir -> Profile.resetStatements(postgres));
             statementsUrl = PROFILE.map(dir -> postgres);
             Instant from = Instant.now();
@@ -354,8 +359,9 @@ public final class CheckoutLatencyBench {
         for (CheckoutSystem system : systems) {
             say("measuring " + system.name() + ": " + scenario + " ...");
             // The counters are read outside the phase's CPU window: their own queries are not the system's work.
-            Optional<Counts> ranBefore = statementsUrl.map(StatementCounts::read);
+            Optional<Counts> ranBefore = statementsUrl.map(DatabaseCounts::statements);
             Counts appendedBefore = RecordCounts.read(kafkaOperator);
+            Counts committedBefore = DatabaseCounts.commits(superuserUrl);
             Map<String, Double> before = system.processes().byProcess();
             Map<String, Double> postgresBefore = system.processes().postgresByKind();
             double jitBefore = system.processes().jitCoreMillis();
@@ -368,8 +374,9 @@ public final class CheckoutLatencyBench {
                     .forEach((kind, millis) -> postgresUsed.put(kind, millis - postgresBefore.getOrDefault(kind, 0.0)));
             double jit = system.processes().jitCoreMillis() - jitBefore;
             Optional<Counts> ran =
-                    statementsUrl.map(StatementCounts::read).map(now -> now.since(ranBefore.orElseThrow()));
+                    statementsUrl.map(DatabaseCounts::statements).map(now -> now.since(ranBefore.orElseThrow()));
             Counts appended = RecordCounts.read(kafkaOperator).since(appendedBefore);
+            Counts committed = DatabaseCounts.commits(superuserUrl).since(committedBefore);
             Map<String, Double> used = new TreeMap<>();
             after.forEach((process, millis) -> used.put(process, millis - before.getOrDefault(process, 0.0)));
             Phase measured = done.withCpu(
@@ -386,6 +393,10 @@ public final class CheckoutLatencyBench {
             if (measured.confirmed() > 0 && !appended.byName().isEmpty()) {
                 recordsByTopic.add(
                         "%s %s: %s".formatted(scenario, system.name(), appended.perConfirmed(measured.confirmed())));
+            }
+            if (measured.confirmed() > 0 && !committed.byName().isEmpty()) {
+                commitsByDatabase.add(
+                        "%s %s: %s".formatted(scenario, system.name(), committed.perConfirmed(measured.confirmed())));
             }
             if (measured.confirmed() > 0) {
                 ran.ifPresent(counts -> statementsByDatabase.add(
@@ -509,6 +520,9 @@ public final class CheckoutLatencyBench {
                 + String.join("\n    ", jitShares));
         notes.add("Kafka records per confirmed checkout by topic, __consumer_offsets (offset commits) included:\n    "
                 + String.join("\n    ", recordsByTopic));
+        notes.add("PostgreSQL transactions committed per confirmed checkout by database, idle work and read-only"
+                + " transactions included (pg_stat_database):\n    "
+                + String.join("\n    ", commitsByDatabase));
         if (!statementsByDatabase.isEmpty()) {
             notes.add("statements per confirmed checkout by database, idle work included (pg_stat_statements, without"
                     + " BEGIN and COMMIT):\n    "
