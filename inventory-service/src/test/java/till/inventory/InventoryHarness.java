@@ -129,7 +129,7 @@ public abstract class InventoryHarness {
         return created.header("ETag");
     }
 
-    protected record Row(long onHand, long reserved, long version) {}
+    public record Row(long onHand, long reserved, long version) {}
 
     protected Row row(String productId) {
         return jdbc.sql("SELECT on_hand, reserved, version FROM products WHERE product_id = ?")

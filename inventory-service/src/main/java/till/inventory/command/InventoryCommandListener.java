@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
@@ -33,10 +35,13 @@ import till.platform.kafka.Topics;
 
 /**
  * Reads {@code inventory.commands} a poll at a time. Each record is validated (envelope, type, data, keyed by its
- * product); the valid ones are grouped by product in arrival order and each product's group is applied in one
- * transaction under one {@code FOR UPDATE NOWAIT} lock, so a hot product pays one lock and one commit per poll
- * rather than per sale. Each message keeps its own idempotency (the inbox). When one fails, the group is applied
- * again with a savepoint per message, so an invalid one changes nothing while the rest of its group applies.
+ * product); the valid ones are grouped by product in arrival order. The whole poll is first applied in one
+ * transaction, every product locked {@code FOR UPDATE NOWAIT} in one statement, so a poll pays one commit however
+ * many products it touches. If that transaction fails (a product locked by another writer, a command that fails),
+ * it is rolled back whole and each product's group is applied in a transaction of its own under its own lock,
+ * waiting with backoff for a locked one; a hot product still pays one lock and one commit per poll. Each message
+ * keeps its own idempotency (the inbox). When one fails there, its group is applied again with a savepoint per
+ * message, so an invalid one changes nothing while the rest of its group applies.
  *
  * <p>Failures are reported with {@link BatchListenerFailedException} at the earliest failing record: the error
  * policy dead-letters it (invalid) or retries from it (transient), and the records after it come again, where
@@ -44,6 +49,8 @@ import till.platform.kafka.Topics;
  */
 @Component
 class InventoryCommandListener {
+
+    private static final Logger log = LoggerFactory.getLogger(InventoryCommandListener.class);
 
     /** A valid command, with its place in the poll. */
     private record Command(int index, ConsumerRecord<String, String> record, CloudEvent message, Object data) {}
@@ -87,6 +94,9 @@ class InventoryCommandListener {
             } finally {
                 inbound.done();
             }
+        }
+        if (byProduct.size() > 1 && applyPoll(byProduct)) {
+            byProduct.clear();
         }
         for (Map.Entry<String, List<Command>> group : byProduct.entrySet()) {
             try {
@@ -143,41 +153,67 @@ class InventoryCommandListener {
         return apply(productId, group, group.size() > 1);
     }
 
+    /**
+     * Every product's commands of the poll in one transaction ({@link ProductLocks#writeAll}): true when it
+     * committed. False when it rolled back, which changed nothing: the caller then applies the poll one product at
+     * a time, where a locked product is waited for and a failing message is pinned on itself.
+     */
+    private boolean applyPoll(Map<String, List<Command>> byProduct) {
+        try {
+            locks.writeAll(byProduct.keySet(), (locked, transaction) -> {
+                byProduct.forEach((productId, group) ->
+                        apply(group, Optional.ofNullable(locked.get(productId)), transaction, false));
+                return null;
+            });
+            return true;
+        } catch (RuntimeException failed) {
+            log.debug("a poll over {} products applied product by product: {}", byProduct.size(), failed.toString());
+            return false;
+        }
+    }
+
     private List<Failure> apply(String productId, List<Command> group, boolean isolate) {
-        return locks.writeGroup(productId, (locked, transaction) -> {
-            List<Failure> failed = new ArrayList<>();
-            Optional<Product> current = locked;
-            for (int next = 0; next < group.size(); next++) {
-                if (!isolate && group.get(next).data() instanceof ReserveStock) {
-                    int end = endOfReservations(group, next);
-                    current = reserveAll(group.subList(next, end), current);
-                    next = end - 1;
-                    continue;
-                }
-                Command command = group.get(next);
-                // Its own span and log context: its logs and replies carry its trace and its checkout.
-                try (InboundMessages.Applying applying = inbound.adopt(command.record(), command.message())) {
-                    Object savepoint = isolate ? transaction.createSavepoint() : null;
-                    try {
-                        if (inbox.firstDelivery(command.message())) {
-                            current = dispatch(command.data(), current);
-                        }
-                        release(transaction, savepoint);
-                    } catch (RuntimeException e) {
-                        if (savepoint == null) {
-                            throw e;
-                        }
-                        transaction.rollbackToSavepoint(savepoint);
-                        failed.add(new Failure(command.index(), e));
-                        if (!(e instanceof InvalidMessageException)) {
-                            // It will be retried: what follows it for this product must wait, to keep their order.
-                            break;
-                        }
+        return locks.writeGroup(productId, (locked, transaction) -> apply(group, locked, transaction, isolate));
+    }
+
+    /**
+     * One product's commands in the transaction that holds its row locked; returns the ones that failed (isolated
+     * with savepoints), or throws the first failure when not isolating.
+     */
+    private List<Failure> apply(
+            List<Command> group, Optional<Product> locked, TransactionStatus transaction, boolean isolate) {
+        List<Failure> failed = new ArrayList<>();
+        Optional<Product> current = locked;
+        for (int next = 0; next < group.size(); next++) {
+            if (!isolate && group.get(next).data() instanceof ReserveStock) {
+                int end = endOfReservations(group, next);
+                current = reserveAll(group.subList(next, end), current);
+                next = end - 1;
+                continue;
+            }
+            Command command = group.get(next);
+            // Its own span and log context: its logs and replies carry its trace and its checkout.
+            try (InboundMessages.Applying applying = inbound.adopt(command.record(), command.message())) {
+                Object savepoint = isolate ? transaction.createSavepoint() : null;
+                try {
+                    if (inbox.firstDelivery(command.message())) {
+                        current = dispatch(command.data(), current);
+                    }
+                    release(transaction, savepoint);
+                } catch (RuntimeException e) {
+                    if (savepoint == null) {
+                        throw e;
+                    }
+                    transaction.rollbackToSavepoint(savepoint);
+                    failed.add(new Failure(command.index(), e));
+                    if (!(e instanceof InvalidMessageException)) {
+                        // It will be retried: what follows it for this product must wait, to keep their order.
+                        break;
                     }
                 }
             }
-            return failed;
-        });
+        }
+        return failed;
     }
 
     private static int endOfReservations(List<Command> group, int start) {

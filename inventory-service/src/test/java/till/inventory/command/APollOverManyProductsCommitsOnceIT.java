@@ -1,0 +1,160 @@
+package till.inventory.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import till.contracts.inventory.ReleaseStock;
+import till.contracts.inventory.ReserveStock;
+import till.inventory.InventoryHarness;
+import till.platform.cloudevents.CloudEvent;
+import till.platform.kafka.Topics;
+
+/**
+ * A poll's commands for many products commit in one transaction, all its products locked in one statement (ADR 5,
+ * round 10). When another writer holds one of them, the poll is applied product by product instead: the free ones
+ * commit at once, and the locked one once its lock is released. Each reservation's transaction is read from its
+ * row's {@code xmin}, the id of the transaction that wrote it.
+ */
+class APollOverManyProductsCommitsOnceIT extends InventoryHarness {
+
+    private static final int PRODUCTS = 5;
+
+    @Autowired
+    InventoryCommandListener listener;
+
+    @Autowired
+    PlatformTransactionManager transactions;
+
+    @Test
+    void fiveProductsReservedAndOneReleasedInOneTransaction() {
+        List<String> products = products("kettle");
+        String released = "released-" + UUID.randomUUID();
+        List<ConsumerRecord<String, String>> poll = new ArrayList<>();
+        for (String product : products) {
+            poll.add(record(ReserveStock.TYPE, product, new ReserveStock(checkout(product), product, 2)));
+        }
+        // A command of another kind in the same poll: a release that arrives before its reservation leaves a marker.
+        poll.add(record(ReleaseStock.TYPE, products.getFirst(), new ReleaseStock(released, products.getFirst())));
+
+        listener.on(poll);
+
+        for (String product : products) {
+            assertThat(row(product)).isEqualTo(new Row(10, 2, 2));
+        }
+        assertThat(transactionsThatReserved(products))
+                .as("one transaction for the poll")
+                .isEqualTo(1);
+        assertThat(jdbc.sql("SELECT state FROM reservations WHERE checkout_id = ?")
+                        .param(released)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("RELEASED");
+        assertThat(invariants().get("sound").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aProductLockedByAnotherWriterIsWaitedForAloneWhileTheOthersCommit() throws Exception {
+        List<String> products = products("toaster");
+        String locked = products.getLast();
+        List<ConsumerRecord<String, String>> poll = new ArrayList<>();
+        for (String product : products) {
+            poll.add(record(ReserveStock.TYPE, product, new ReserveStock(checkout(product), product, 2)));
+        }
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // Threads of their own: on two cores the common pool has a single worker, which the writer would hold.
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        // Another writer (a person's edit, a zombie consumer) holds one product's row for a while.
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(
+                () -> new TransactionTemplate(transactions).executeWithoutResult(status -> {
+                    jdbc.sql("SELECT 1 FROM products WHERE product_id = ? FOR UPDATE")
+                            .param(locked)
+                            .query(Integer.class)
+                            .single();
+                    holding.countDown();
+                    await(release);
+                }),
+                threads);
+        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> consumer = CompletableFuture.runAsync(() -> listener.on(poll), threads);
+        try {
+            // The free products do not wait for the locked one: each commits in its own transaction.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (reservations(products) < PRODUCTS - 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(reservations(products)).isEqualTo(PRODUCTS - 1);
+            assertThat(row(locked)).isEqualTo(new Row(10, 0, 1));
+        } finally {
+            release.countDown();
+            writer.get(30, TimeUnit.SECONDS);
+            consumer.get(30, TimeUnit.SECONDS);
+            threads.shutdown();
+        }
+
+        for (String product : products) {
+            assertThat(row(product)).isEqualTo(new Row(10, 2, 2));
+        }
+        assertThat(transactionsThatReserved(products))
+                .as("one transaction per product")
+                .isEqualTo(PRODUCTS);
+        assertThat(invariants().get("sound").asBoolean()).isTrue();
+    }
+
+    private List<String> products(String name) {
+        List<String> products = new ArrayList<>();
+        for (int i = 0; i < PRODUCTS; i++) {
+            String product = name + "-" + i + "-" + UUID.randomUUID();
+            createProduct(product, 500, 10);
+            products.add(product);
+        }
+        return products;
+    }
+
+    private static String checkout(String product) {
+        return "sale-of-" + product;
+    }
+
+    private long transactionsThatReserved(List<String> products) {
+        return count("SELECT count(DISTINCT xmin::text) FROM reservations WHERE product_id = ANY (?)", products);
+    }
+
+    private long reservations(List<String> products) {
+        return count("SELECT count(*) FROM reservations WHERE product_id = ANY (?) AND state = 'RESERVED'", products);
+    }
+
+    private long count(String sql, List<String> products) {
+        Long counted = jdbc.sql(sql)
+                .param(products.toArray(String[]::new))
+                .query(Long.class)
+                .single();
+        return counted == null ? 0 : counted;
+    }
+
+    private ConsumerRecord<String, String> record(String type, String productId, Object data) {
+        CloudEvent event = command(type, productId, data);
+        return new ConsumerRecord<>(Topics.INVENTORY_COMMANDS, 0, 0, productId, mapper.writeValueAsString(event));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
