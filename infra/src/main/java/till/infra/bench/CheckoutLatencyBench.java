@@ -366,6 +366,7 @@ public final class CheckoutLatencyBench {
             Map<String, Double> postgresBefore = system.processes().postgresByKind();
             double jitBefore = system.processes().jitCoreMillis();
             Phase done = load.apply(system, scenario);
+            long loadEnded = System.nanoTime();
             settle(system.processes());
             Map<String, Double> after = system.processes().byProcess();
             Map<String, Double> postgresUsed = new TreeMap<>();
@@ -376,7 +377,8 @@ public final class CheckoutLatencyBench {
             Optional<Counts> ran =
                     statementsUrl.map(DatabaseCounts::statements).map(now -> now.since(ranBefore.orElseThrow()));
             Counts appended = RecordCounts.read(kafkaOperator).since(appendedBefore);
-            Counts committed = DatabaseCounts.commits(superuserUrl).since(committedBefore);
+            Counts committed =
+                    DatabaseCounts.commitsAfter(superuserUrl, loadEnded).since(committedBefore);
             Map<String, Double> used = new TreeMap<>();
             after.forEach((process, millis) -> used.put(process, millis - before.getOrDefault(process, 0.0)));
             Phase measured = done.withCpu(

@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -31,9 +32,34 @@ final class DatabaseCounts {
     }
 
     /**
+     * A connection reports its commits to {@code pg_stat_database} when it goes idle, but at most once a second; what
+     * it committed in its last second is reported ten seconds later ({@code PGSTAT_MIN_INTERVAL} and {@code
+     * PGSTAT_IDLE_INTERVAL} in PostgreSQL's {@code pgstat.c}). Read as it stands at once, a phase would miss up to a
+     * second of its commits and the next phase would be charged them.
+     */
+    private static final Duration REPORTED = Duration.ofSeconds(11);
+
+    /**
+     * {@link #commits}, read once every connection has reported what it committed before {@code sinceNanos} (a
+     * {@link System#nanoTime} reading): waits for that, up to eleven seconds after it.
+     */
+    static Counts commitsAfter(String superuserJdbcUrl, long sinceNanos) {
+        long wait = REPORTED.toNanos() - (System.nanoTime() - sinceNanos);
+        if (wait > 0) {
+            try {
+                Thread.sleep(Duration.ofNanos(wait));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while PostgreSQL's counts settled", e);
+            }
+        }
+        return commits(superuserJdbcUrl);
+    }
+
+    /**
      * Transactions committed so far, by database, from {@code pg_stat_database}; read-only ones count too. The
-     * cluster's own {@code postgres} database is left out: the benchmark's readings run there. A connection reports
-     * its counts when it goes idle, at most once a second, so a reading taken once the system is quiet is complete.
+     * cluster's own {@code postgres} database is left out: the benchmark's readings run there. Read a phase's end
+     * with {@link #commitsAfter}.
      */
     static Counts commits(String superuserJdbcUrl) {
         return read(superuserJdbcUrl, "pg_stat_database", """
