@@ -122,7 +122,7 @@ class CheckoutController {
         UUID checkoutId = UUID.randomUUID();
         // Registered before the checkout exists, so it need not be read again: whenever its decision commits, it
         // wakes this request.
-        CompletableFuture<Void> decided = outcomes.whenDecided(checkoutId);
+        CompletableFuture<Optional<Checkout>> decided = outcomes.whenDecided(checkoutId);
         CheckoutSaga.Started started;
         try {
             started = start(checkoutId, idempotencyKey, request);
@@ -171,7 +171,7 @@ class CheckoutController {
     private DeferredResult<ResponseEntity<CheckoutView>> answerWhenDecided(
             UUID checkoutId, PreferWait wait, boolean withLocation) {
         // Registered before the checkout is read: a decision committed in between still wakes this request.
-        CompletableFuture<Void> decided = outcomes.whenDecided(checkoutId);
+        CompletableFuture<Optional<Checkout>> decided = outcomes.whenDecided(checkoutId);
         ResponseEntity<CheckoutView> now;
         try {
             now = answerNow(checkoutId, wait, withLocation);
@@ -188,7 +188,7 @@ class CheckoutController {
      */
     private DeferredResult<ResponseEntity<CheckoutView>> hold(
             UUID checkoutId,
-            CompletableFuture<Void> decided,
+            CompletableFuture<Optional<Checkout>> decided,
             ResponseEntity<CheckoutView> now,
             PreferWait wait,
             boolean withLocation) {
@@ -200,9 +200,12 @@ class CheckoutController {
             answer.setResult(now);
             return answer;
         }
-        decided.thenRun(() -> {
+        decided.thenAccept(known -> {
             try {
-                answer.setResult(answerNow(checkoutId, wait, withLocation));
+                // Decided by this instance: answered as its decision left it, unread. A refund, the one thing that
+                // changes a decided checkout, can only be asked for once that decision has committed.
+                answer.setResult(known.map(checkout -> answer(checkout, List.of(), wait, withLocation))
+                        .orElseGet(() -> answerNow(checkoutId, wait, withLocation)));
             } catch (RuntimeException e) {
                 answer.setErrorResult(e);
             }
@@ -217,6 +220,11 @@ class CheckoutController {
     }
 
     private ResponseEntity<CheckoutView> answer(Checkout checkout, PreferWait wait, boolean withLocation) {
+        return answer(checkout, refundsOf(checkout), wait, withLocation);
+    }
+
+    private ResponseEntity<CheckoutView> answer(
+            Checkout checkout, List<Refunds.Refund> refunds, PreferWait wait, boolean withLocation) {
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(
                         checkout.status() == CheckoutStatus.PENDING ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .header(PREFERENCE_APPLIED, wait.applied())
@@ -224,13 +232,16 @@ class CheckoutController {
         if (withLocation) {
             answer.location(URI.create("/api/checkouts/" + checkout.id()));
         }
-        return answer.body(view(checkout));
+        return answer.body(CheckoutView.of(checkout, refunds));
+    }
+
+    private CheckoutView view(Checkout checkout) {
+        return CheckoutView.of(checkout, refundsOf(checkout));
     }
 
     /** Only a CONFIRMED checkout can have refunds: the others are answered without looking for any. */
-    private CheckoutView view(Checkout checkout) {
-        return CheckoutView.of(
-                checkout, checkout.status() == CheckoutStatus.CONFIRMED ? refunds.of(checkout.id()) : List.of());
+    private List<Refunds.Refund> refundsOf(Checkout checkout) {
+        return checkout.status() == CheckoutStatus.CONFIRMED ? refunds.of(checkout.id()) : List.of();
     }
 
     private static <T> DeferredResult<T> answered(T answer) {

@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import till.checkout.saga.Checkout;
+import till.checkout.saga.Decisions;
 
 /**
  * Tells requests that wait for a checkout's outcome when it is decided (CONFIRMED or REJECTED).
@@ -37,9 +41,12 @@ import org.springframework.stereotype.Component;
  * <p>While the LISTEN connection is down, decisions are not notified to this instance: after every (re)connect, once
  * listening, the checkouts still waited for are looked up once and the decided ones woken. No waiter depends on the
  * connection to be answered: each has its own time limit.
+ *
+ * <p>A decision made by this instance is handed to its waiters as it committed ({@link #decided}), so they answer
+ * without reading the checkout back; the notification that follows finds no one left to wake here.
  */
 @Component
-public class CheckoutOutcomes implements SmartLifecycle {
+public class CheckoutOutcomes implements SmartLifecycle, Decisions {
 
     static final String CHANNEL = "till_checkout_outcome";
 
@@ -52,9 +59,10 @@ public class CheckoutOutcomes implements SmartLifecycle {
 
     private final DataSource dataSource;
     private final Counter foundOnReconnect;
+    private final Counter handedOver;
 
     /** The futures of the requests waiting, by checkout; a set is changed only inside the map's atomic methods. */
-    private final Map<UUID, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
+    private final Map<UUID, Set<CompletableFuture<Optional<Checkout>>>> waiting = new ConcurrentHashMap<>();
 
     private final AtomicInteger waiters = new AtomicInteger();
     private volatile boolean running;
@@ -68,6 +76,9 @@ public class CheckoutOutcomes implements SmartLifecycle {
         this.foundOnReconnect = Counter.builder("till.checkout.outcome.found.on.reconnect")
                 .description("decisions not notified while the LISTEN connection was down, found once it was back")
                 .register(meters);
+        this.handedOver = Counter.builder("till.checkout.outcome.handed.over")
+                .description("waiting requests answered with the checkout as this instance decided it, unread")
+                .register(meters);
         Gauge.builder("till.checkout.outcome.waiting", waiters, AtomicInteger::get)
                 .description("requests waiting for a checkout's outcome (Prefer: wait)")
                 .register(meters);
@@ -78,26 +89,28 @@ public class CheckoutOutcomes implements SmartLifecycle {
 
     /**
      * A future completed, on a virtual thread, once the checkout is decided; register it before reading the
-     * checkout. Cancel it to stop waiting: that also forgets it. It may also complete when the instance stops, so
-     * that the waiting request answers what it finds then rather than at its time limit.
+     * checkout. It holds the checkout as its decision left it when this instance decided it, and nothing when the
+     * decision was learnt otherwise: then read it. Cancel it to stop waiting: that also forgets it. It may also
+     * complete (empty) when the instance stops, so that the waiting request answers what it finds then rather than
+     * at its time limit.
      */
-    public CompletableFuture<Void> whenDecided(UUID checkoutId) {
-        CompletableFuture<Void> decided = new CompletableFuture<>();
+    public CompletableFuture<Optional<Checkout>> whenDecided(UUID checkoutId) {
+        CompletableFuture<Optional<Checkout>> decided = new CompletableFuture<>();
         waiters.incrementAndGet();
         waiting.compute(checkoutId, (id, futures) -> {
-            Set<CompletableFuture<Void>> all = futures == null ? new HashSet<>() : futures;
+            Set<CompletableFuture<Optional<Checkout>>> all = futures == null ? new HashSet<>() : futures;
             all.add(decided);
             return all;
         });
         decided.whenComplete((ignored, cancelled) -> forget(checkoutId, decided));
         if (stopped) {
             // Registered before start() is found by the first LISTEN's look-up; after stop() nothing would wake it.
-            decided.complete(null);
+            decided.complete(Optional.empty());
         }
         return decided;
     }
 
-    private void forget(UUID checkoutId, CompletableFuture<Void> decided) {
+    private void forget(UUID checkoutId, CompletableFuture<Optional<Checkout>> decided) {
         waiting.computeIfPresent(checkoutId, (id, futures) -> {
             futures.remove(decided);
             return futures.isEmpty() ? null : futures;
@@ -105,12 +118,28 @@ public class CheckoutOutcomes implements SmartLifecycle {
         waiters.decrementAndGet();
     }
 
+    /** Hands each checkout this instance just decided to the requests waiting on it, which answer it unread. */
+    @Override
+    public void decided(List<Checkout> checkouts) {
+        for (Checkout checkout : checkouts) {
+            int woken = wake(checkout.id(), Optional.of(checkout));
+            handedOver.increment(woken);
+        }
+    }
+
     /** Wakes every request waiting on this checkout, each on its own virtual thread: it reads and answers next. */
     private void wake(UUID checkoutId) {
-        Set<CompletableFuture<Void>> woken = waiting.remove(checkoutId);
-        if (woken != null) {
-            woken.forEach(decided -> Thread.ofVirtual().name("checkout-outcome").start(() -> decided.complete(null)));
+        wake(checkoutId, Optional.empty());
+    }
+
+    /** Wakes the requests waiting on this checkout with {@code known}; returns how many. */
+    private int wake(UUID checkoutId, Optional<Checkout> known) {
+        Set<CompletableFuture<Optional<Checkout>>> woken = waiting.remove(checkoutId);
+        if (woken == null) {
+            return 0;
         }
+        woken.forEach(decided -> Thread.ofVirtual().name("checkout-outcome").start(() -> decided.complete(known)));
+        return woken.size();
     }
 
     @Override

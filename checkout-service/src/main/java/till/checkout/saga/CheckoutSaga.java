@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import till.checkout.idempotency.RequestFingerprint;
 import till.checkout.price.ProductPrices;
 import till.checkout.timeline.Timeline;
@@ -52,6 +54,7 @@ public class CheckoutSaga {
     private final Duration deadline;
     private final Counter unapplicable;
     private final SagaMetrics metrics;
+    private final Decisions decisions;
 
     CheckoutSaga(
             Checkouts checkouts,
@@ -60,8 +63,10 @@ public class CheckoutSaga {
             Timeline timeline,
             MeterRegistry meters,
             SagaMetrics metrics,
-            CheckoutProperties properties) {
+            CheckoutProperties properties,
+            Decisions decisions) {
         this.metrics = metrics;
+        this.decisions = decisions;
         this.checkouts = checkouts;
         this.prices = prices;
         this.messages = messages;
@@ -126,6 +131,7 @@ public class CheckoutSaga {
 
         private final Map<UUID, Checkout> locked;
         private final Map<UUID, Checkout> changed = new LinkedHashMap<>();
+        private final List<Checkout> decided = new ArrayList<>();
         private final CheckoutMessages.Pending pending = messages.pending();
 
         private Replies(Map<UUID, Checkout> locked) {
@@ -146,6 +152,7 @@ public class CheckoutSaga {
             pending.send(checkoutId, checkout.drain());
             changed.put(checkoutId, checkout);
             if (checkout.status() != before) {
+                decided.add(checkout);
                 metrics.decided(checkout, deadline, clock.instant());
                 log.info(
                         "checkout {} is {}{}",
@@ -161,6 +168,7 @@ public class CheckoutSaga {
                 checkouts.updateAll(changed.values());
             }
             pending.write();
+            tellOnCommit(decided);
         }
     }
 
@@ -185,6 +193,24 @@ public class CheckoutSaga {
             messages.send(checkout);
             metrics.decided(checkout, deadline, now);
             log.info("checkout {} is REJECTED (TIMED_OUT)", checkoutId);
+            tellOnCommit(List.of(checkout));
+        });
+    }
+
+    /**
+     * Tells {@link Decisions} of these checkouts once the transaction that decided them commits; never if it rolls
+     * back. The transaction is the last to change them: a poll applied again after a failure locks fresh copies.
+     */
+    private void tellOnCommit(List<Checkout> decidedHere) {
+        if (decidedHere.isEmpty()) {
+            return;
+        }
+        List<Checkout> told = List.copyOf(decidedHere);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                decisions.decided(told);
+            }
         });
     }
 
