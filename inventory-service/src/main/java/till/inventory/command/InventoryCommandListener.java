@@ -95,20 +95,9 @@ class InventoryCommandListener {
                 inbound.done();
             }
         }
-        if (byProduct.size() > 1 && applyPoll(byProduct)) {
-            byProduct.clear();
-        }
-        for (Map.Entry<String, List<Command>> group : byProduct.entrySet()) {
-            try {
-                failures.addAll(apply(group.getKey(), group.getValue()));
-            } catch (InvalidMessageException invalid) {
-                failures.add(new Failure(group.getValue().getFirst().index(), invalid));
-            } catch (RuntimeException transientFailure) {
-                // The product stayed locked or the database is away: later groups start after this one in the
-                // poll, so they come again with the retry.
-                failures.add(new Failure(group.getValue().getFirst().index(), transientFailure));
-                break;
-            }
+        boolean appliedAtOnce = byProduct.size() > 1 && applyPoll(byProduct);
+        if (!appliedAtOnce) {
+            failures.addAll(applyByProduct(byProduct));
         }
         failures.stream().min(Comparator.comparingInt(Failure::index)).ifPresent(earliest -> {
             throw new BatchListenerFailedException(
@@ -170,6 +159,24 @@ class InventoryCommandListener {
             log.debug("a poll over {} products applied product by product: {}", byProduct.size(), failed.toString());
             return false;
         }
+    }
+
+    /** Each product's commands in a transaction of their own; returns the ones that failed. */
+    private List<Failure> applyByProduct(Map<String, List<Command>> byProduct) {
+        List<Failure> failures = new ArrayList<>();
+        for (Map.Entry<String, List<Command>> group : byProduct.entrySet()) {
+            try {
+                failures.addAll(apply(group.getKey(), group.getValue()));
+            } catch (InvalidMessageException invalid) {
+                failures.add(new Failure(group.getValue().getFirst().index(), invalid));
+            } catch (RuntimeException transientFailure) {
+                // The product stayed locked or the database is away: later groups start after this one in the
+                // poll, so they come again with the retry.
+                failures.add(new Failure(group.getValue().getFirst().index(), transientFailure));
+                break;
+            }
+        }
+        return failures;
     }
 
     private List<Failure> apply(String productId, List<Command> group, boolean isolate) {
