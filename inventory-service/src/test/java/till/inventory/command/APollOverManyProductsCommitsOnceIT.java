@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -92,10 +93,7 @@ class APollOverManyProductsCommitsOnceIT extends InventoryHarness {
         CompletableFuture<Void> consumer = CompletableFuture.runAsync(() -> listener.on(poll), threads);
         try {
             // The free products do not wait for the locked one: each commits in its own transaction.
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (reservations(products) < PRODUCTS - 1 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> reservations(products) >= PRODUCTS - 1);
             assertThat(reservations(products)).isEqualTo(PRODUCTS - 1);
             assertThat(row(locked)).isEqualTo(new Row(10, 0, 1));
         } finally {
