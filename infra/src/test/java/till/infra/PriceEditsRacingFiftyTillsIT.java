@@ -41,7 +41,12 @@ import tools.jackson.databind.JsonNode;
 class PriceEditsRacingFiftyTillsIT extends StackTest {
 
     private static final int TILLS = 50;
+    /** Each till sells at least this many sales... */
     private static final int SALES_EACH = 2;
+    /** ...and goes on, up to this many, until the race has gone both ways (see {@link #raced}). */
+    private static final int MOST_SALES_EACH = 8;
+
+    private static final Duration SELLING_AT_MOST = Duration.ofSeconds(90);
     private static final int PRODUCTS = 4;
     private static final int ON_HAND = 10_000;
     private static final long FIRST_PRICE = 1_000;
@@ -63,6 +68,7 @@ class PriceEditsRacingFiftyTillsIT extends StackTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> quotable(products));
 
         Map<String, String> customerOf = new ConcurrentHashMap<>();
+        Set<String> answered = ConcurrentHashMap.newKeySet();
         AtomicInteger edits = new AtomicInteger();
         CountDownLatch go = new CountDownLatch(1);
         List<Future<?>> tills = new ArrayList<>();
@@ -83,8 +89,13 @@ class PriceEditsRacingFiftyTillsIT extends StackTest {
                 Random lines = new Random(t);
                 tills.add(cashiers.submit(() -> {
                     go.await();
-                    for (int s = 0; s < SALES_EACH; s++) {
-                        customerOf.put(sell(customer, lines, products), customer);
+                    long stopBy = System.nanoTime() + SELLING_AT_MOST.toNanos();
+                    for (int s = 0;
+                            s < SALES_EACH || (s < MOST_SALES_EACH && !raced(answered) && System.nanoTime() < stopBy);
+                            s++) {
+                        JsonNode sale = sell(customer, lines, products);
+                        customerOf.put(sale.get("checkoutId").asString(), customer);
+                        answered.add(outcome(sale));
                     }
                     return null;
                 }));
@@ -105,9 +116,10 @@ class PriceEditsRacingFiftyTillsIT extends StackTest {
         }
         Map<String, Integer> outcomes = new TreeMap<>();
         sales.values().forEach(sale -> outcomes.merge(outcome(sale), 1, Integer::sum));
-        System.out.println("price edits racing " + TILLS + " tills: " + edits.get() + " edits, outcomes " + outcomes);
+        System.out.println("price edits racing " + TILLS + " tills: " + edits.get() + " edits, " + sales.size()
+                + " sales, outcomes " + outcomes);
 
-        assertThat(sales).hasSize(TILLS * SALES_EACH);
+        assertThat(sales).hasSizeBetween(TILLS * SALES_EACH, TILLS * MOST_SALES_EACH);
         assertThat(outcomes.keySet())
                 .as("every sale confirmed or refused for a stale quote")
                 .isSubsetOf("CONFIRMED", "REJECTED PRICE_CHANGED");
@@ -160,8 +172,17 @@ class PriceEditsRacingFiftyTillsIT extends StackTest {
         till.assertSound();
     }
 
-    /** One sale of one or two of the products, waiting for its outcome; its checkout id. */
-    private String sell(String customer, Random random, List<String> products) {
+    /**
+     * Whether the sales answered so far went both ways. How many edits land while the tills sell is up to the
+     * scheduler: in a CI run, 100 sales could all pass between the few edits that landed. So the tills go on selling
+     * until the race has been seen both ways (bounded in sales and time); the assertions are the same either way.
+     */
+    private static boolean raced(Set<String> answered) {
+        return answered.contains("CONFIRMED") && answered.contains("REJECTED PRICE_CHANGED");
+    }
+
+    /** One sale of one or two of the products, waiting for its outcome: the checkout as answered (maybe PENDING). */
+    private JsonNode sell(String customer, Random random, List<String> products) {
         int first = random.nextInt(PRODUCTS);
         List<Map<String, Object>> lines = new ArrayList<>();
         lines.add(Map.of("productId", products.get(first), "quantity", 1 + random.nextInt(3)));
@@ -174,10 +195,9 @@ class PriceEditsRacingFiftyTillsIT extends StackTest {
                 Map.of("Idempotency-Key", UUID.randomUUID().toString()),
                 10);
         assertThat(answer.status()).as(answer.body().toString()).isIn(200, 202);
-        return answer.body().get("checkoutId").asString();
+        return answer.body();
     }
 
-    /** An admin's price edit at the version just read; a stale or locked answer (412, 503) is an edit lost. */
     /**
      * An admin's price edit, as a person makes it: read the product, send it back with the new price and the ETag
      * read. Every reservation moves the version, so under the tills' load most edits meet 412; like a person, the
