@@ -187,18 +187,20 @@ public final class Profile {
                 Statement s = c.createStatement()) {
             s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             try (ResultSet r = s.executeQuery("""
-                    SELECT d.datname, st.calls, st.total_exec_time, st.mean_exec_time, st.rows,
+                    SELECT d.datname, st.calls, st.plans, st.total_plan_time, st.total_exec_time, st.mean_exec_time, st.rows,
                            regexp_replace(st.query, '\\s+', ' ', 'g') AS query
                     FROM pg_stat_statements st JOIN pg_database d ON d.oid = st.dbid
-                    ORDER BY st.total_exec_time DESC
+                    ORDER BY st.total_exec_time + st.total_plan_time DESC
                     LIMIT %d
                     """.formatted(limit))) {
                 while (r.next()) {
                     String query = r.getString("query");
-                    rows.add("  %-10s %9d %10.0f %8.3f %9d  %s"
+                    rows.add("  %-10s %9d %9d %9.0f %10.0f %8.3f %9d  %s"
                             .formatted(
                                     r.getString("datname"),
                                     r.getLong("calls"),
+                                    r.getLong("plans"),
+                                    r.getDouble("total_plan_time"),
                                     r.getDouble("total_exec_time"),
                                     r.getDouble("mean_exec_time"),
                                     r.getLong("rows"),
@@ -208,6 +210,7 @@ public final class Profile {
         } catch (SQLException e) {
             return "  pg_stat_statements unavailable: " + e.getMessage() + "\n";
         }
-        return "  database       calls   total ms  mean ms      rows  statement\n" + String.join("\n", rows) + "\n";
+        return "  database       calls     plans   plan ms   total ms  mean ms      rows  statement\n"
+                + String.join("\n", rows) + "\n";
     }
 }

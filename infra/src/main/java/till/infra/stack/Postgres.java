@@ -49,6 +49,9 @@ final class Postgres {
             if (System.getenv("TILL_PROFILE") != null) {
                 // ./run bench checkout --profile: which statements take the database's time.
                 builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+                // ...and how often each is planned: a statement planned on every call pays its parse and plan each
+                // time.
+                builder.setServerConfig("pg_stat_statements.track_planning", "on");
                 // and where each hop's time goes: the commit time of every outbox row's transaction (HopTimes).
                 builder.setServerConfig("track_commit_timestamp", "on");
             }

@@ -69,7 +69,7 @@ final class Dispatcher {
      * page before (0 on a batch's first page), the page size. The snapshot comes back on every row, and on a single
      * row of nulls when nothing is new, so that an empty batch moves on too.
      */
-    private static final String PAGE = """
+    static final String PAGE = """
             SELECT batch.now::text AS snapshot, o.seq, o.topic, o.message_key, o.payload, o.headers, o.created_at
             FROM (SELECT COALESCE(CAST(? AS pg_snapshot), pg_current_snapshot()) AS now,
                          CAST(? AS pg_snapshot) AS previous) AS batch
