@@ -88,21 +88,42 @@ class GenericPlansIT extends PlatformHarness {
                 .doesNotContain("Seq Scan on outbox");
     }
 
+    @Test
+    void theInboxCleanUpStillFindsTheOldIdsByTheirIndexOnALargeInbox() throws SQLException {
+        List<String> plan =
+                explainOver("""
+                INSERT INTO inbox (message_id, message_type, received_at)
+                SELECT 'generic-plans-' || gen_random_uuid(), 'till.test.Planned', now() - make_interval(secs => n)
+                FROM generate_series(1, %d) AS n
+                """.formatted(SENT_ROWS), "inbox", "DELETE FROM inbox WHERE received_at < $1", "now()");
+
+        assertThat(String.join("\n", plan))
+                .as("the inbox clean-up's generic plan")
+                .contains("inbox_received_at")
+                .doesNotContain("Seq Scan on inbox");
+    }
+
+    private List<String> explainOverALargeOutbox(String statement, String values) throws SQLException {
+        return explainOver("""
+                INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, topic, message_key, sent_at)
+                SELECT gen_random_uuid(), 'ledger.events', 'k' || n, 'till.test.Planned', '{}', 'ledger.events',
+                       'k' || n, CASE WHEN n > 10 THEN now() - make_interval(secs => n) END
+                FROM generate_series(1, %d) AS n
+                """.formatted(SENT_ROWS + 10), "outbox", statement, values);
+    }
+
     /**
      * The plan a statement, prepared on this connection, is executed with over an outbox of {@link #SENT_ROWS} sent
-     * rows and a few unsent; all rolled back. With force_generic_plan that is the generic plan, whatever the values.
+     * rows and a few unsent (or over an inbox of as many ids); all rolled back. With force_generic_plan that is
+     * the generic plan, whatever the values.
      */
-    private List<String> explainOverALargeOutbox(String statement, String values) throws SQLException {
+    private List<String> explainOver(String filling, String table, String statement, String values)
+            throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (Statement sql = connection.createStatement()) {
-                sql.executeUpdate("""
-                        INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, topic, message_key, sent_at)
-                        SELECT gen_random_uuid(), 'ledger.events', 'k' || n, 'till.test.Planned', '{}', 'ledger.events',
-                               'k' || n, CASE WHEN n > 10 THEN now() - make_interval(secs => n) END
-                        FROM generate_series(1, %d) AS n
-                        """.formatted(SENT_ROWS + 10));
-                sql.execute("ANALYZE outbox");
+                sql.executeUpdate(filling);
+                sql.execute("ANALYZE " + table);
                 List<String> lines = new ArrayList<>();
                 sql.execute("PREPARE planned AS " + statement);
                 try (ResultSet rows = sql.executeQuery("EXPLAIN EXECUTE planned(" + values + ")")) {
@@ -110,12 +131,10 @@ class GenericPlansIT extends PlatformHarness {
                         lines.add(rows.getString(1));
                     }
                 }
+                sql.execute("DEALLOCATE planned"); // a prepared statement outlives the transaction
                 return lines;
             } finally {
                 connection.rollback();
-                try (Statement sql = connection.createStatement()) {
-                    sql.execute("DEALLOCATE ALL");
-                }
             }
         }
     }
