@@ -94,6 +94,7 @@ public class Inbox implements SchedulingConfigurer {
      * index, like {@code OutboxCleanup}'s.
      */
     static String forgetting(Duration retention) {
-        return "DELETE FROM inbox WHERE received_at < now() - make_interval(secs => " + retention.toSeconds() + ")";
+        return "DELETE FROM inbox WHERE received_at < now() - make_interval(secs => " + retention.toMillis()
+                + " / 1000.0)";
     }
 }

@@ -31,7 +31,8 @@ class OutboxCleanup implements SchedulingConfigurer {
      * and a constant the planner estimates the few rows past their retention and reads them by index.
      */
     static String deletion(Duration retention) {
-        return "DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => " + retention.toSeconds() + ")";
+        return "DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => " + retention.toMillis()
+                + " / 1000.0)";
     }
 
     @Override
