@@ -14,6 +14,7 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.IllegalTransactionStateException;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import till.platform.Retention;
 import till.platform.cloudevents.CloudEvent;
 
 /**
@@ -88,13 +89,8 @@ public class Inbox implements SchedulingConfigurer {
         jdbc.sql(forgetting(properties.retention())).update();
     }
 
-    /**
-     * The clean-up's statement: its cut-off a constant subtracted from {@code now()}, not a parameter, so that the
-     * generic plan every service connection keeps (ADR 5, round 11) estimates the few old ids and reads them by
-     * index, like {@code OutboxCleanup}'s.
-     */
+    /** The clean-up's statement, its cut-off computed by PostgreSQL ({@link Retention#cutOff}). */
     static String forgetting(Duration retention) {
-        return "DELETE FROM inbox WHERE received_at < now() - make_interval(secs => " + retention.toMillis()
-                + " / 1000.0)";
+        return "DELETE FROM inbox WHERE received_at < " + Retention.cutOff(retention);
     }
 }

@@ -8,6 +8,7 @@ import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
+import till.platform.Retention;
 
 /** Deletes sent rows past their retention ({@code till.outbox.retention}); unsent rows are never deleted. */
 @Component
@@ -24,15 +25,9 @@ class OutboxCleanup implements SchedulingConfigurer {
         this.properties = properties;
     }
 
-    /**
-     * The clean-up's statement. The cut-off is a constant PostgreSQL subtracts from {@code now()}, not a parameter:
-     * every service connection keeps one generic plan per statement (ADR 5, round 11), and a generic plan for
-     * {@code sent_at < ?} assumes a third of the sent rows match and may scan the whole table. From {@code now()}
-     * and a constant the planner estimates the few rows past their retention and reads them by index.
-     */
+    /** The clean-up's statement, its cut-off computed by PostgreSQL ({@link Retention#cutOff}). */
     static String deletion(Duration retention) {
-        return "DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => " + retention.toMillis()
-                + " / 1000.0)";
+        return "DELETE FROM outbox WHERE sent_at < " + Retention.cutOff(retention);
     }
 
     @Override
