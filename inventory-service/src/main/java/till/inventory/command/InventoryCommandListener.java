@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -37,7 +36,8 @@ import till.platform.kafka.Topics;
  * Reads {@code inventory.commands} a poll at a time. Each record is validated (envelope, type, data, keyed by its
  * product); the valid ones are grouped by product in arrival order. The whole poll is first applied in one
  * transaction, every product locked {@code FOR UPDATE NOWAIT} in one statement, so a poll pays one commit however
- * many products it touches. If that transaction fails (a product locked by another writer, a command that fails),
+ * many products it touches, and its reserves, commits and releases are decided in memory and written a statement
+ * per table, so it pays the same handful of statements however many commands it holds. If that transaction fails (a product locked by another writer, a command that fails),
  * it is rolled back whole and each product's group is applied in a transaction of its own under its own lock,
  * waiting with backoff for a locked one; a hot product still pays one lock and one commit per poll. Each message
  * keeps its own idempotency (the inbox). When one fails there, its group is applied again with a savepoint per
@@ -150,8 +150,7 @@ class InventoryCommandListener {
     private boolean applyPoll(Map<String, List<Command>> byProduct) {
         try {
             locks.writeAll(byProduct.keySet(), (locked, transaction) -> {
-                byProduct.forEach((productId, group) ->
-                        apply(group, Optional.ofNullable(locked.get(productId)), transaction, false));
+                applyTogether(byProduct.values().stream().flatMap(List::stream).toList(), locked);
                 return null;
             });
             return true;
@@ -180,37 +179,59 @@ class InventoryCommandListener {
     }
 
     private List<Failure> apply(String productId, List<Command> group, boolean isolate) {
-        return locks.writeGroup(productId, (locked, transaction) -> apply(group, locked, transaction, isolate));
+        return locks.writeGroup(productId, (locked, transaction) -> {
+            if (isolate) {
+                return applyEach(group, locked, transaction);
+            }
+            applyTogether(
+                    group, locked.map(product -> Map.of(productId, product)).orElseGet(Map::of));
+            return List.of();
+        });
     }
 
     /**
-     * One product's commands in the transaction that holds its row locked; returns the ones that failed (isolated
-     * with savepoints), or throws the first failure when not isolating.
+     * Commands over locked products, in the transaction that holds their rows, throwing the first failure: one
+     * inbox statement for them all, their reserves, commits and releases decided in a {@link
+     * ReservationLifecycle.Book} and written a statement per table (ADR 5, round 12). A return or an adjustment
+     * (rare) is applied on its own, after the book has written what came before it, so each product's commands
+     * still take effect in their order.
      */
-    private List<Failure> apply(
-            List<Command> group, Optional<Product> locked, TransactionStatus transaction, boolean isolate) {
-        List<Failure> failed = new ArrayList<>();
-        Optional<Product> current = locked;
-        for (int next = 0; next < group.size(); next++) {
-            if (!isolate && group.get(next).data() instanceof ReserveStock) {
-                int end = endOfReservations(group, next);
-                current = reserveAll(group.subList(next, end), current);
-                next = end - 1;
-                continue;
-            }
-            Command command = group.get(next);
+    private void applyTogether(List<Command> commands, Map<String, Product> locked) {
+        Set<String> firstSeen =
+                inbox.firstDeliveries(commands.stream().map(Command::message).toList());
+        ReservationLifecycle.Book book =
+                reservations.open(locked, commands.stream().map(Command::data).toList());
+        for (Command command : commands) {
             // Its own span and log context: its logs and replies carry its trace and its checkout.
             try (InboundMessages.Applying applying = inbound.adopt(command.record(), command.message())) {
-                Object savepoint = isolate ? transaction.createSavepoint() : null;
+                // remove: a message repeated within the poll is applied once, like any redelivery.
+                if (!firstSeen.remove(command.message().id()) || book.apply(command.data())) {
+                    continue;
+                }
+                book.write();
+                dispatch(command.data(), book.product(command.message().subject()))
+                        .ifPresent(book::replace);
+            }
+        }
+        book.write();
+    }
+
+    /**
+     * One product's commands, each under a savepoint of its own; returns the ones that failed. What follows a
+     * transient failure is left for the retry, to keep the product's order.
+     */
+    private List<Failure> applyEach(List<Command> group, Optional<Product> locked, TransactionStatus transaction) {
+        List<Failure> failed = new ArrayList<>();
+        Optional<Product> current = locked;
+        for (Command command : group) {
+            try (InboundMessages.Applying applying = inbound.adopt(command.record(), command.message())) {
+                Object savepoint = transaction.createSavepoint();
                 try {
                     if (inbox.firstDelivery(command.message())) {
                         current = dispatch(command.data(), current);
                     }
-                    release(transaction, savepoint);
+                    transaction.releaseSavepoint(savepoint);
                 } catch (RuntimeException e) {
-                    if (savepoint == null) {
-                        throw e;
-                    }
                     transaction.rollbackToSavepoint(savepoint);
                     failed.add(new Failure(command.index(), e));
                     if (!(e instanceof InvalidMessageException)) {
@@ -223,41 +244,6 @@ class InventoryCommandListener {
         return failed;
     }
 
-    private static int endOfReservations(List<Command> group, int start) {
-        int end = start;
-        while (end < group.size() && group.get(end).data() instanceof ReserveStock) {
-            end++;
-        }
-        return end;
-    }
-
-    /**
-     * Consecutive reservations of one product: one inbox statement for the run, each decided in memory in order,
-     * then one update, one insert of the new reservations and one outbox insert of the replies and the run's fact.
-     */
-    private Optional<Product> reserveAll(List<Command> run, Optional<Product> current) {
-        ReservationLifecycle.ReservationRun reservationRun = reservations.startRun(
-                current,
-                run.stream().map(c -> ((ReserveStock) c.data()).checkoutId()).toList());
-        Set<String> firstSeen =
-                inbox.firstDeliveries(run.stream().map(Command::message).toList());
-        for (int i = 0; i < run.size(); i++) {
-            Command command = run.get(i);
-            // Each reservation's reply is made in its own record's span, so it carries that record's trace.
-            try (InboundMessages.Applying applying = inbound.adopt(command.record(), command.message())) {
-                // remove: a message repeated within the run is applied once, like any redelivery.
-                if (firstSeen.remove(command.message().id())) {
-                    reservationRun.reserve((ReserveStock) command.data());
-                }
-                if (i == run.size() - 1) {
-                    // The run's one stock-level fact is made in the trace of its last reservation.
-                    return reservationRun.finish();
-                }
-            }
-        }
-        throw new IllegalStateException("a run of reservations is never empty");
-    }
-
     /** Applies one command to the product as it is now; returns the product as the command leaves it. */
     private Optional<Product> dispatch(Object data, Optional<Product> product) {
         return switch (data) {
@@ -268,11 +254,5 @@ class InventoryCommandListener {
             case AdjustStock command -> adjustments.apply(command, product);
             default -> throw new IllegalStateException("no handler for " + data.getClass());
         };
-    }
-
-    private static void release(TransactionStatus transaction, @Nullable Object savepoint) {
-        if (savepoint != null) {
-            transaction.releaseSavepoint(savepoint);
-        }
     }
 }

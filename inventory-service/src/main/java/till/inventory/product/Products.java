@@ -5,11 +5,13 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import till.contracts.inventory.ProductPriceChanged;
 import till.contracts.inventory.StockLevelChanged;
 import till.platform.kafka.Topics;
+import till.platform.kafka.Tracing;
 import till.platform.outbox.Outbox;
 
 /**
@@ -71,15 +73,26 @@ public class Products {
     }
 
     /**
-     * Writes stock reached in memory after {@code changes} stock changes of a locked product: a run of
-     * reservations pays for one UPDATE. The caller emits the run's fact ({@link #stockLevel}) with the product
-     * this returns.
+     * Writes the stock that decisions made in memory reached for locked products, {@code changes.get(i)} stock
+     * changes for {@code products.get(i)}, in one statement: a poll's book pays one UPDATE however many products and
+     * commands it holds. The caller emits each product's fact ({@link #stockLevel}).
      */
-    public Product writeStock(Product locked, Stock stock, int changes) {
-        jdbc.sql("UPDATE products SET on_hand = ?, reserved = ?, version = version + ? WHERE product_id = ?")
-                .params(stock.onHand(), stock.reserved(), changes, locked.productId())
+    public void writeStocks(List<Product> products, List<Integer> changes) {
+        if (products.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        UPDATE products p
+                        SET on_hand = s.on_hand, reserved = s.reserved, version = p.version + s.changes
+                        FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::int[]) AS s (product_id, on_hand, reserved, changes)
+                        WHERE p.product_id = s.product_id
+                        """)
+                .params(
+                        products.stream().map(Product::productId).toArray(String[]::new),
+                        products.stream().map(p -> p.stock().onHand()).toArray(Long[]::new),
+                        products.stream().map(p -> p.stock().reserved()).toArray(Long[]::new),
+                        changes.toArray(Integer[]::new))
                 .update();
-        return new Product(locked.productId(), locked.name(), locked.priceMinor(), stock, locked.version() + changes);
     }
 
     /** The facts of a person's edit of a locked product: its new price, its new stock level, both or none. */
@@ -101,8 +114,13 @@ public class Products {
         outbox.appendAll(List.of(stockLevel(product, cause)));
     }
 
-    /** {@link #emitStockLevel}'s message, for a caller that appends a run's messages at once. */
-    public Outbox.Message stockLevel(Product product, String cause) {
+    /** {@link #emitStockLevel}'s message, for a caller that appends several messages at once. */
+    Outbox.Message stockLevel(Product product, String cause) {
+        return stockLevel(product, cause, Tracing.traceparentOfCurrent());
+    }
+
+    /** {@link #stockLevel} in the trace {@code traceparent}: that of the change that caused it. */
+    public Outbox.Message stockLevel(Product product, String cause, @Nullable String traceparent) {
         Stock stock = product.stock();
         return new Outbox.Message(
                 Topics.INVENTORY_EVENTS,
@@ -114,7 +132,8 @@ public class Products {
                         stock.reserved(),
                         stock.available(),
                         product.version(),
-                        cause));
+                        cause),
+                traceparent);
     }
 
     /**

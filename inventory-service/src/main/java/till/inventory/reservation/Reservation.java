@@ -8,4 +8,13 @@ record Reservation(String checkoutId, String productId, long quantity, long unit
         COMMITTED,
         RELEASED
     }
+
+    ReservationKey key() {
+        return new ReservationKey(checkoutId, productId);
+    }
+
+    /** The same reservation moved to {@code next}. */
+    Reservation in(State next) {
+        return new Reservation(checkoutId, productId, quantity, unitPriceMinor, next);
+    }
 }

@@ -1,8 +1,9 @@
 package till.inventory.reservation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,13 +23,19 @@ import till.contracts.inventory.StockReserved;
 import till.inventory.product.Product;
 import till.inventory.product.ProductLocks;
 import till.inventory.product.Products;
+import till.inventory.product.Stock;
 import till.platform.kafka.Topics;
+import till.platform.kafka.Tracing;
 import till.platform.outbox.Outbox;
 
 /**
  * Reserve, commit and release, each idempotent per (checkout, product): whatever order and however often the
  * saga's commands arrive, the outcome is that of each command once, in order. Every decision and its reply
  * commit together under the product's lock.
+ *
+ * <p>The decisions are made in memory, in a {@link Book} over the locked products, and written a statement per
+ * table: a poll's reserves, commits and releases over many products cost the same handful of statements as one
+ * command does (ADR 5, round 12).
  */
 @Component
 public class ReservationLifecycle {
@@ -50,55 +57,116 @@ public class ReservationLifecycle {
      * the product as this command leaves it.
      */
     public Optional<Product> reserve(ReserveStock command, Optional<Product> locked) {
-        ReservationRun run = startRun(locked, List.of(command.checkoutId()));
-        run.reserve(command);
-        return run.finish();
+        return alone(command, command.productId(), locked);
+    }
+
+    /** As {@link #reserve}, for a commit. */
+    public Optional<Product> commit(CommitStock command, Optional<Product> locked) {
+        return alone(command, command.productId(), locked);
+    }
+
+    /** As {@link #reserve}, for a release. */
+    public Optional<Product> release(ReleaseStock command, Optional<Product> locked) {
+        return alone(command, command.productId(), locked);
+    }
+
+    private Optional<Product> alone(Object command, String productId, Optional<Product> locked) {
+        Book book = open(locked.map(p -> Map.of(productId, p)).orElseGet(Map::of), List.of(command));
+        book.apply(command);
+        book.write();
+        return book.product(productId);
     }
 
     /**
-     * Starts a run of consecutive reservations of one locked product (a hot product's poll): their existing
-     * reservations are read in one query, each decision is made in memory in order, and {@link
-     * ReservationRun#finish} writes the stock, the new reservations and the run's replies and fact in one
-     * statement each.
+     * Opens a book over products locked in the caller's transaction ({@link ProductLocks}; a product that does not
+     * exist is absent), reading in one query the reservations that {@code commands} (reserves, commits and
+     * releases; anything else is ignored here) may touch.
      */
-    public ReservationRun startRun(Optional<Product> locked, Collection<String> checkoutIds) {
-        return new ReservationRun(
-                locked,
-                locked.map(p -> reservations.findAll(p.productId(), checkoutIds))
-                        .orElseGet(HashMap::new));
+    public Book open(Map<String, Product> locked, Collection<?> commands) {
+        List<ReservationKey> keys = commands.stream()
+                .map(ReservationLifecycle::keyOf)
+                .filter(key -> key != null && locked.containsKey(key.productId()))
+                .distinct()
+                .toList();
+        return new Book(locked, reservations.findAll(keys));
+    }
+
+    private static @Nullable ReservationKey keyOf(Object command) {
+        return switch (command) {
+            case ReserveStock c -> new ReservationKey(c.checkoutId(), c.productId());
+            case CommitStock c -> new ReservationKey(c.checkoutId(), c.productId());
+            case ReleaseStock c -> new ReservationKey(c.checkoutId(), c.productId());
+            default -> null;
+        };
     }
 
     /**
-     * Reservations of one locked product decided in memory; nothing is written until finished. A run lives
-     * inside one transaction (or one savepoint) and is finished in it: its messages are never written apart from
-     * the decisions that caused them.
+     * Reserves, commits and releases over locked products, decided in memory in the order they are applied;
+     * nothing is written until {@link #write}. A book lives inside one transaction and is written in it: its
+     * messages are never written apart from the decisions that caused them.
+     *
+     * <p>{@link #write} costs at most one statement each for the stock of every product changed, the new
+     * reservations, the reservations that moved, and the replies and facts. Each product changed gets one {@code
+     * StockLevelChanged} per write, with the level the write leaves (its version counts every change): the levels in
+     * between were never committed, so no one could have seen them.
      */
-    public final class ReservationRun {
+    public final class Book {
 
-        private final Optional<Product> locked;
-        private final Map<String, Reservation> known;
-        private final List<Reservation> made = new ArrayList<>();
-        private final List<Outbox.Message> messages = new ArrayList<>();
-        private @Nullable Product current;
+        private final Map<String, Shelf> shelves = new LinkedHashMap<>();
+        private final Map<ReservationKey, Reservation> known;
+        private final Map<ReservationKey, Reservation> made = new LinkedHashMap<>();
+        private final Map<ReservationKey, Reservation> moved = new LinkedHashMap<>();
+        private final List<Outbox.Message> replies = new ArrayList<>();
 
-        private ReservationRun(Optional<Product> locked, Map<String, Reservation> known) {
-            this.locked = locked;
+        private Book(Map<String, Product> locked, Map<ReservationKey, Reservation> known) {
+            locked.forEach((id, product) -> shelves.put(id, new Shelf(product)));
             this.known = known;
-            this.current = locked.orElse(null);
         }
 
-        public void reserve(ReserveStock command) {
+        /** Decides a reserve, commit or release; false (and nothing done) for any other command. */
+        public boolean apply(Object command) {
+            switch (command) {
+                case ReserveStock c -> reserve(c);
+                case CommitStock c -> commit(c);
+                case ReleaseStock c -> release(c);
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The product as the decisions so far leave it; empty when it does not exist. */
+        public Optional<Product> product(String productId) {
+            Shelf shelf = shelves.get(productId);
+            return shelf == null ? Optional.empty() : Optional.of(shelf.product);
+        }
+
+        /**
+         * Takes the product as a write outside the book left it (a return, an adjustment), after {@link #write}:
+         * the book's next decisions start from it.
+         */
+        public void replace(Product written) {
+            Shelf shelf = shelves.get(written.productId());
+            if (shelf == null || shelf.changes > 0) {
+                throw new IllegalStateException("replace only a product the book holds, after writing it");
+            }
+            shelf.product = written;
+        }
+
+        private void reserve(ReserveStock command) {
             String checkoutId = command.checkoutId();
-            Product product = current;
-            if (product == null) {
-                messages.add(rejected(command, StockRejectionReason.UNKNOWN_PRODUCT));
+            Shelf shelf = shelves.get(command.productId());
+            if (shelf == null) {
+                replies.add(rejected(command, StockRejectionReason.UNKNOWN_PRODUCT));
                 return;
             }
-            Reservation existing = known.get(checkoutId);
+            Product product = shelf.product;
+            Reservation existing = known.get(new ReservationKey(checkoutId, product.productId()));
             if (existing != null) {
                 if (existing.state() == Reservation.State.RELEASED) {
                     // The checkout's release came first: a late reservation must not resurrect it.
-                    messages.add(rejected(command, StockRejectionReason.ALREADY_RELEASED));
+                    replies.add(rejected(command, StockRejectionReason.ALREADY_RELEASED));
                 } else {
                     // A second reserve for the same checkout is the same reservation: answer it again.
                     if (existing.quantity() != command.quantity()) {
@@ -109,7 +177,7 @@ public class ReservationLifecycle {
                                 product.productId(),
                                 existing.quantity());
                     }
-                    messages.add(reserved(existing));
+                    replies.add(reserved(existing));
                 }
                 return;
             }
@@ -117,124 +185,178 @@ public class ReservationLifecycle {
             if (quoted != null && quoted != product.priceMinor()) {
                 // The checkout was charged at its quote (ADR 10): a reservation at another price would make the
                 // charge differ from what the sale is worth, so nothing is held and the checkout is rejected.
-                messages.add(rejected(command, StockRejectionReason.PRICE_CHANGED));
+                replies.add(rejected(command, StockRejectionReason.PRICE_CHANGED));
                 return;
             }
             if (!product.stock().canReserve(command.quantity())) {
-                messages.add(rejected(command, StockRejectionReason.OUT_OF_STOCK));
+                replies.add(rejected(command, StockRejectionReason.OUT_OF_STOCK));
                 return;
             }
-            current = new Product(
-                    product.productId(),
-                    product.name(),
-                    product.priceMinor(),
-                    product.stock().reserve(command.quantity()),
-                    product.version() + 1);
             Reservation reservation = new Reservation(
                     checkoutId,
                     product.productId(),
                     command.quantity(),
                     product.priceMinor(),
                     Reservation.State.RESERVED);
-            known.put(checkoutId, reservation);
-            made.add(reservation);
-            messages.add(reserved(reservation));
+            shelf.change(product.stock().reserve(command.quantity()), Shelf.RESERVED, checkoutId);
+            record(reservation, true);
+            replies.add(reserved(reservation));
+        }
+
+        private void commit(CommitStock command) {
+            String checkoutId = command.checkoutId();
+            Shelf shelf = shelves.get(command.productId());
+            Reservation reservation =
+                    shelf == null ? null : known.get(new ReservationKey(checkoutId, command.productId()));
+            if (shelf == null || reservation == null) {
+                refuseCommit(command, shelf == null ? "UNKNOWN_PRODUCT" : "NO_RESERVATION");
+                return;
+            }
+            switch (reservation.state()) {
+                case RESERVED -> {
+                    shelf.change(shelf.product.stock().commit(reservation.quantity()), Shelf.SOLD, checkoutId);
+                    record(reservation.in(Reservation.State.COMMITTED), false);
+                    replies.add(committed(reservation));
+                    // One line per sold line, as the ledger logs each posting: a sale can be followed here by its id.
+                    log.info(
+                            "sold {} x {} to checkout {}", reservation.quantity(), reservation.productId(), checkoutId);
+                }
+                case COMMITTED -> replies.add(committed(reservation));
+                case RELEASED -> refuseCommit(command, "RELEASED");
+            }
+        }
+
+        private void release(ReleaseStock command) {
+            String checkoutId = command.checkoutId();
+            Shelf shelf = shelves.get(command.productId());
+            if (shelf == null) {
+                // Nothing can have been reserved, and no marker can be left for a product that does not exist.
+                replies.add(released(checkoutId, command.productId(), 0));
+                return;
+            }
+            Product product = shelf.product;
+            Reservation reservation = known.get(new ReservationKey(checkoutId, product.productId()));
+            if (reservation == null) {
+                // The release overtook its reservation: leave a marker so the late reservation is refused.
+                record(
+                        new Reservation(
+                                checkoutId, product.productId(), 0, product.priceMinor(), Reservation.State.RELEASED),
+                        true);
+                replies.add(released(checkoutId, product.productId(), 0));
+                return;
+            }
+            switch (reservation.state()) {
+                case RESERVED -> {
+                    shelf.change(product.stock().release(reservation.quantity()), Shelf.RELEASED, checkoutId);
+                    record(reservation.in(Reservation.State.RELEASED), false);
+                    replies.add(released(checkoutId, product.productId(), reservation.quantity()));
+                }
+                case RELEASED -> replies.add(released(checkoutId, product.productId(), reservation.quantity()));
+                case COMMITTED -> {
+                    // A sale is final here: only a return (with its refund id) brings units back. Nothing changes;
+                    // the reply says nothing was given back (quantity 0) so the saga is not left waiting.
+                    log.warn(
+                            "release for checkout {} of product {} arrived after its commit; the sale stands",
+                            checkoutId,
+                            product.productId());
+                    replies.add(released(checkoutId, product.productId(), 0));
+                }
+            }
+        }
+
+        private void refuseCommit(CommitStock command, String reason) {
+            log.warn(
+                    "commit for checkout {} of product {} refused ({}): nothing changed",
+                    command.checkoutId(),
+                    command.productId(),
+                    reason);
+            replies.add(refusedCommit(command, reason));
+        }
+
+        /** A reservation as it now stands: a new row, or a move of one already written. */
+        private void record(Reservation reservation, boolean isNew) {
+            ReservationKey key = reservation.key();
+            known.put(key, reservation);
+            if (isNew || made.containsKey(key)) {
+                made.put(key, reservation);
+            } else {
+                moved.put(key, reservation);
+            }
         }
 
         /**
-         * Writes the run's stock, reservations and replies, and one {@code StockLevelChanged} with the level the
-         * run leaves (its version counts every reservation): the levels in between were never committed, so no
-         * one could have seen them. Returns the product as the run leaves it.
+         * Writes what was decided since the last write: each changed product's stock, the new reservations, the
+         * moved ones, then the replies in the order decided and each changed product's fact, in one outbox
+         * statement. The book can go on deciding after it.
          */
-        public Optional<Product> finish() {
-            Product start = locked.orElse(null);
-            if (start == null || current == null || made.isEmpty()) {
-                outbox.appendAll(messages);
-                return locked;
-            }
-            Product after = products.writeStock(start, current.stock(), made.size());
-            reservations.insertReserved(start.productId(), start.priceMinor(), made);
-            messages.add(products.stockLevel(
-                    after,
-                    made.size() == 1
-                            ? "reserved for " + made.getFirst().checkoutId()
-                            : "reserved for " + made.size() + " checkouts"));
+        public void write() {
+            List<Product> changed = new ArrayList<>();
+            List<Integer> changes = new ArrayList<>();
+            List<Outbox.Message> messages = new ArrayList<>(replies);
+            shelves.values().stream().filter(shelf -> shelf.changes > 0).forEach(shelf -> {
+                changed.add(shelf.product);
+                changes.add(shelf.changes);
+                messages.add(products.stockLevel(shelf.product, shelf.cause(), shelf.traceparent));
+                shelf.written();
+            });
+            products.writeStocks(changed, changes);
+            reservations.insertAll(made.values());
+            reservations.moveAll(moved.values());
             outbox.appendAll(messages);
-            return Optional.of(after);
+            made.clear();
+            moved.clear();
+            replies.clear();
         }
     }
 
-    /**
-     * Runs under the product's lock ({@link ProductLocks}); {@code locked} is the product as it is now. Returns
-     * the product as this command leaves it.
-     */
-    public Optional<Product> commit(CommitStock command, Optional<Product> locked) {
-        String checkoutId = command.checkoutId();
-        Optional<Reservation> existing = locked.flatMap(p -> reservations.find(checkoutId, p.productId()));
-        if (locked.isEmpty() || existing.isEmpty()) {
-            refuseCommit(command, locked.isEmpty() ? "UNKNOWN_PRODUCT" : "NO_RESERVATION");
-            return locked;
-        }
-        Product product = locked.get();
-        Reservation reservation = existing.get();
-        switch (reservation.state()) {
-            case RESERVED -> {
-                Product after = products.writeStock(product, product.stock().commit(reservation.quantity()), 1);
-                reservations.moveTo(reservation, Reservation.State.COMMITTED);
-                // The fact and the reply in one statement, as a run of reservations writes its own.
-                outbox.appendAll(List.of(products.stockLevel(after, "sold to " + checkoutId), committed(reservation)));
-                // One line per sold line, as the ledger logs each posting: a sale can be followed here by its id.
-                log.info("sold {} x {} to checkout {}", reservation.quantity(), product.productId(), checkoutId);
-                return Optional.of(after);
-            }
-            case COMMITTED -> replyCommitted(reservation);
-            case RELEASED -> refuseCommit(command, "RELEASED");
-        }
-        return locked;
-    }
+    /** One locked product in a book: where its decisions have taken it since the last write, and why. */
+    private static final class Shelf {
 
-    /**
-     * Runs under the product's lock ({@link ProductLocks}); {@code locked} is the product as it is now. Returns
-     * the product as this command leaves it.
-     */
-    public Optional<Product> release(ReleaseStock command, Optional<Product> locked) {
-        String checkoutId = command.checkoutId();
-        if (locked.isEmpty()) {
-            // Nothing can have been reserved, and no marker can be left for a product that does not exist.
-            replyReleased(checkoutId, command.productId(), 0);
-            return locked;
+        static final int RESERVED = 0;
+        static final int SOLD = 1;
+        static final int RELEASED = 2;
+        private static final String[] VERBS = {"reserved for ", "sold to ", "released by "};
+
+        Product product;
+        int changes;
+        final int[] counts = new int[VERBS.length];
+        final String[] lastCheckout = new String[VERBS.length];
+        /** The trace of the last change: the fact is made in it, as a run of reservations always was. */
+        @Nullable
+        String traceparent;
+
+        Shelf(Product product) {
+            this.product = product;
         }
-        Product product = locked.get();
-        Optional<Reservation> existing = reservations.find(checkoutId, product.productId());
-        if (existing.isEmpty()) {
-            // The release overtook its reservation: leave a marker so the late reservation is refused.
-            reservations.insert(new Reservation(
-                    checkoutId, product.productId(), 0, product.priceMinor(), Reservation.State.RELEASED));
-            replyReleased(checkoutId, product.productId(), 0);
-            return locked;
+
+        void change(Stock stock, int kind, String checkoutId) {
+            product = new Product(
+                    product.productId(), product.name(), product.priceMinor(), stock, product.version() + 1);
+            changes++;
+            counts[kind]++;
+            lastCheckout[kind] = checkoutId;
+            traceparent = Tracing.traceparentOfCurrent();
         }
-        Reservation reservation = existing.get();
-        switch (reservation.state()) {
-            case RESERVED -> {
-                Product after = products.writeStock(product, product.stock().release(reservation.quantity()), 1);
-                reservations.moveTo(reservation, Reservation.State.RELEASED);
-                outbox.appendAll(List.of(
-                        products.stockLevel(after, "released by " + checkoutId),
-                        released(checkoutId, product.productId(), reservation.quantity())));
-                return Optional.of(after);
+
+        /** "sold to c-1"; "reserved for 3 checkouts, sold to c-9": each kind of change, in that order. */
+        String cause() {
+            List<String> parts = new ArrayList<>();
+            for (int kind = 0; kind < VERBS.length; kind++) {
+                if (counts[kind] == 1) {
+                    parts.add(VERBS[kind] + lastCheckout[kind]);
+                } else if (counts[kind] > 1) {
+                    parts.add(VERBS[kind] + counts[kind] + " checkouts");
+                }
             }
-            case RELEASED -> replyReleased(checkoutId, product.productId(), reservation.quantity());
-            case COMMITTED -> {
-                // A sale is final here: only a return (with its refund id) brings units back. Nothing changes;
-                // the reply says nothing was given back (quantity 0) so the saga is not left waiting.
-                log.warn(
-                        "release for checkout {} of product {} arrived after its commit; the sale stands",
-                        checkoutId,
-                        product.productId());
-                replyReleased(checkoutId, product.productId(), 0);
-            }
+            return String.join(", ", parts);
         }
-        return locked;
+
+        void written() {
+            changes = 0;
+            Arrays.fill(counts, 0);
+            Arrays.fill(lastCheckout, null);
+            traceparent = null;
+        }
     }
 
     private static Outbox.Message reserved(Reservation reservation) {
@@ -263,10 +385,6 @@ public class ReservationLifecycle {
                 new StockRejected(command.checkoutId(), command.productId(), reason));
     }
 
-    private void replyCommitted(Reservation reservation) {
-        outbox.appendAll(List.of(committed(reservation)));
-    }
-
     private static Outbox.Message committed(Reservation reservation) {
         return new Outbox.Message(
                 Topics.CHECKOUT_REPLIES,
@@ -276,21 +394,12 @@ public class ReservationLifecycle {
                         reservation.checkoutId(), reservation.productId(), Math.toIntExact(reservation.quantity())));
     }
 
-    private void refuseCommit(CommitStock command, String reason) {
-        log.warn(
-                "commit for checkout {} of product {} refused ({}): nothing changed",
-                command.checkoutId(),
-                command.productId(),
-                reason);
-        outbox.append(
+    private static Outbox.Message refusedCommit(CommitStock command, String reason) {
+        return new Outbox.Message(
                 Topics.CHECKOUT_REPLIES,
                 command.checkoutId(),
                 StockCommitRefused.TYPE,
                 new StockCommitRefused(command.checkoutId(), command.productId(), reason));
-    }
-
-    private void replyReleased(String checkoutId, String productId, long quantity) {
-        outbox.appendAll(List.of(released(checkoutId, productId, quantity)));
     }
 
     private static Outbox.Message released(String checkoutId, String productId, long quantity) {
