@@ -110,6 +110,9 @@ public final class CheckoutLatencyBench {
 
     static final double WARM_JIT_SHARE = 0.03;
 
+    /** How often the polling till of (a) asks: issue 19's till polled every 50 ms. */
+    private static final Duration POLL_EVERY = Duration.ofMillis(50);
+
     /**
      * The open loops' default rates, as shares of the slower system's throughput with 16 tills: from light load up
      * to near its saturation, the same rates for both systems, so that each point compares them under one load.
@@ -234,11 +237,16 @@ public final class CheckoutLatencyBench {
     }
 
     /**
-     * Sells from 16 tills in rounds of {@link #WARM_ROUND} until a round spends less than {@link #WARM_JIT_SHARE} of
-     * the system's CPU in its JIT compilers, or the sales or the time allowed run out. A JVM runs its framework code
-     * interpreted and then profiled until each path is called thousands of times; a Till sale crosses four JVMs and
-     * many more paths than a synchronous one, so a fixed count of sales leaves it half compiled, and its measured
-     * phases then pay for the compiling (ADR 5, round 9).
+     * Sells in rounds of {@link #WARM_ROUND} until a round spends less than {@link #WARM_JIT_SHARE} of the system's
+     * CPU in its JIT compilers, or the sales or the time allowed run out. A JVM runs its framework code interpreted
+     * and then profiled until each path is called thousands of times; a Till sale crosses four JVMs and many more
+     * paths than a synchronous one, so a fixed count of sales leaves it half compiled, and its measured phases then
+     * pay for the compiling (ADR 5, round 9).
+     *
+     * <p>Each round runs every measured phase's shape, in their order ({@link #warmRound}). A warm-up of one shape
+     * left code compiled for it alone: the first phase of another shape (a till polling instead of waiting, 64 tills
+     * instead of 16, an open loop) met types and branches the compiled code had never seen, was deoptimised, and the
+     * phases after it paid for compiling again (ADR 5, round 12).
      */
     private void warmUp(List<CheckoutSystem> systems) {
         List<String> done = new ArrayList<>();
@@ -251,16 +259,9 @@ public final class CheckoutLatencyBench {
             List<String> shares = new ArrayList<>();
             boolean warm = false;
             while (!warm && sold < options.warmup() && System.nanoTime() < deadline) {
-                int offset = sold;
                 double cpu = processes.coreMillis();
                 double jit = processes.jitCoreMillis();
-                Phase round = Load.closed(
-                        system,
-                        "warm-up",
-                        16,
-                        Math.min(WARM_ROUND, options.warmup() - sold),
-                        Duration.ofNanos(deadline - System.nanoTime()),
-                        i -> mixed(offset + i));
+                Phase round = warmRound(system, sold, Math.min(WARM_ROUND, options.warmup() - sold), deadline);
                 double share = (processes.jitCoreMillis() - jit) / Math.max(1, processes.coreMillis() - cpu);
                 sold += round.checkouts();
                 seconds += round.seconds();
@@ -271,17 +272,16 @@ public final class CheckoutLatencyBench {
                     .formatted(system.name(), warm ? "warm" : "NOT WARM", sold, seconds, String.join(", ", shares)));
             settle(processes);
         }
-        notes.add(
-                ("warm-up, not counted: rounds of %d sales from 16 tills (1 in 4 on the hot product, the rest with one"
-                                + " or two lines over %d products) until a round spends under %.0f%% of the system's CPU in"
-                                + " the JIT compilers, at most %d sales in %d s: %s")
-                        .formatted(
-                                WARM_ROUND,
-                                PRODUCTS,
-                                WARM_JIT_SHARE * 100,
-                                options.warmup(),
-                                options.warmupLimit().toSeconds(),
-                                String.join("; ", done)));
+        notes.add(("warm-up, not counted: rounds of %d sales, each in every measured phase's shape in their order (%s)"
+                        + " until a round spends under %.0f%% of the system's CPU in the JIT compilers, at most %d sales"
+                        + " in %d s: %s")
+                .formatted(
+                        WARM_ROUND,
+                        WARM_SHAPES,
+                        WARM_JIT_SHARE * 100,
+                        options.warmup(),
+                        options.warmupLimit().toSeconds(),
+                        String.join("; ", done)));
         List<String> idle = new ArrayList<>();
         for (CheckoutSystem system : systems) {
             idle.add("%s %.0f%%".formatted(system.name(), idleShare(system.processes()) * 100));
@@ -290,12 +290,52 @@ public final class CheckoutLatencyBench {
                 + " (included in the CPU per checkout, as it would be in a shop)");
     }
 
+    /** The warm-up's open loop: sales a second, below either system's throughput on this machine. */
+    private static final int WARM_OPEN_RATE = 50;
+
+    /** What {@link #warmRound} runs, for the report. */
+    private static final String WARM_SHAPES = "per 100: 4 one-line sales from 1 till, 2 from 1 till polling every"
+            + " 50 ms (Till only), 40 two-line sales from 16 tills, 40 on the hot product from 64 tills, the rest"
+            + " two-line in an open loop at " + WARM_OPEN_RATE + "/s";
+
+    /**
+     * {@code size} sales in the shape of each measured phase in turn: (a) one till, and for Till the till that polls,
+     * (b) 16 tills, (c) 64 tills on the hot product, (d) an open loop. Returns the round as one phase (its sales and
+     * its time).
+     */
+    private Phase warmRound(CheckoutSystem system, int offset, int size, long deadline) {
+        int oneTill = size * 4 / 100;
+        int polled = size * 2 / 100;
+        int sixteen = size * 40 / 100;
+        int hot = size * 40 / 100;
+        int open = size - oneTill - polled - sixteen - hot;
+        List<Phase> parts = new ArrayList<>();
+        parts.add(Load.closed(system, "warm-up", 1, oneTill, left(deadline), i -> oneLine(offset + i)));
+        if (system instanceof TillCheckouts till) {
+            parts.add(Load.closed(
+                    till.polling(POLL_EVERY), "warm-up", 1, polled, left(deadline), i -> oneLine(offset + i)));
+        } else {
+            open += polled;
+        }
+        parts.add(Load.closed(system, "warm-up", 16, sixteen, left(deadline), i -> twoLines(offset + i)));
+        parts.add(Load.closed(system, "warm-up", 64, hot, left(deadline), i -> hot(offset + i)));
+        if (System.nanoTime() < deadline) {
+            int first = offset + oneTill + polled + sixteen + hot;
+            parts.add(Load.open(system, "warm-up", WARM_OPEN_RATE, open, i -> twoLines(first + i)));
+        }
+        return Phase.sum(parts);
+    }
+
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
     private void measure(List<CheckoutSystem> systems, TillCheckouts till, Stack stack) {
         int n = options.checkouts();
         Duration limit = options.phaseLimit();
         // One till is where a polling till loses most: issue 19's till polled every 50 ms.
         List<CheckoutSystem> withPolling = new ArrayList<>(systems);
-        withPolling.add(till.polling(Duration.ofMillis(50)));
+        withPolling.add(till.polling(POLL_EVERY));
         Instant oneTillFrom = Instant.now();
         each(
                 withPolling,
@@ -495,14 +535,6 @@ public final class CheckoutLatencyBench {
     private static Sale hot(int i) {
         SplittableRandom random = new SplittableRandom(2_000_000L + i);
         return new Sale(customer(random.nextInt(CUSTOMERS)), List.of(new Line(HOT_PRODUCT, 1)));
-    }
-
-    private static Sale mixed(int i) {
-        return switch (i % 4) {
-            case 0 -> hot(i);
-            case 1 -> oneLine(i);
-            default -> twoLines(i);
-        };
     }
 
     private static String product(int p) {

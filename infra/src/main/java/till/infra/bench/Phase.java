@@ -1,6 +1,7 @@
 package till.infra.bench;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What one system did in one scenario: how many checkouts ended CONFIRMED, REJECTED or in an error, their
@@ -41,6 +42,21 @@ record Phase(
 
     double cpuPerConfirmed() {
         return confirmed == 0 ? Double.NaN : cpuCoreMillis / confirmed;
+    }
+
+    /** Phases run one after the other, as one: the first one's names, everything else added up. */
+    static Phase sum(List<Phase> parts) {
+        Phase first = parts.getFirst();
+        return new Phase(
+                first.scenario(),
+                first.system(),
+                first.clients(),
+                parts.stream().flatMapToLong(p -> Arrays.stream(p.micros())).toArray(),
+                parts.stream().mapToDouble(Phase::seconds).sum(),
+                parts.stream().mapToLong(Phase::confirmed).sum(),
+                parts.stream().mapToLong(Phase::rejected).sum(),
+                parts.stream().mapToLong(Phase::failed).sum(),
+                parts.stream().mapToDouble(Phase::cpuCoreMillis).sum());
     }
 
     Phase withCpu(double coreMillis) {

@@ -77,11 +77,11 @@ class APollOverManyProductsCommitsOnceIT extends InventoryHarness {
 
     /**
      * A poll's reserves, commits and releases over many products are decided in memory and written a statement per
-     * table (ADR 5, round 12): sixteen commands over five products cost what one commit costs, plus the inbox and
+     * table (ADR 5, round 12): nineteen commands over five products cost what one commit costs, plus the inbox and
      * the new reservations. Every outcome is that of each command applied alone, in order.
      */
     @Test
-    void sixteenCommandsOverFiveProductsInSevenStatements() {
+    void nineteenCommandsOverFiveProductsInSevenStatements() {
         List<String> products = products("teapot");
         List<ConsumerRecord<String, String>> before = new ArrayList<>();
         for (String product : products) {
