@@ -55,7 +55,8 @@ public final class CheckoutLatencyBench {
                         + " [--rates R1,R2,..]\n"
                         + "  --checkouts N       sales per scenario and system (default 2000), within S seconds\n"
                         + "  --warmup N          unmeasured sales per system first, in rounds of " + WARM_ROUND
-                        + " until a round spends under " + Math.round(WARM_JIT_SHARE * 100) + "% of the system's CPU"
+                        + " until two rounds in a row spend under " + Math.round(WARM_JIT_SHARE * 100)
+                        + "% of the system's CPU"
                         + " compiling, at most N (default 100000) within W seconds (default 300)\n"
                         + "  --seconds S         time limit of each measured phase, and each open loop's length"
                         + " (default 20)\n"
@@ -104,7 +105,9 @@ public final class CheckoutLatencyBench {
     /**
      * The warm-up's rounds: sales per round, and the share of a round's CPU spent in the JIT compilers below which
      * the system counts as warm. A Till round of 500 sales takes 5 to 15 s; the share falls from about a third in
-     * the first round to a few percent once the hot paths are compiled (ADR 5, round 9).
+     * the first round to a few percent once the hot paths are compiled (ADR 5, round 9). Two rounds in a row must
+     * be under it: sync-checkout's rounds take one to three seconds, and one of them could fall under it in a lull
+     * while the next compiled at 40% again (ADR 5, round 12).
      */
     static final int WARM_ROUND = 500;
 
@@ -237,11 +240,11 @@ public final class CheckoutLatencyBench {
     }
 
     /**
-     * Sells in rounds of {@link #WARM_ROUND} until a round spends less than {@link #WARM_JIT_SHARE} of the system's
-     * CPU in its JIT compilers, or the sales or the time allowed run out. A JVM runs its framework code interpreted
-     * and then profiled until each path is called thousands of times; a Till sale crosses four JVMs and many more
-     * paths than a synchronous one, so a fixed count of sales leaves it half compiled, and its measured phases then
-     * pay for the compiling (ADR 5, round 9).
+     * Sells in rounds of {@link #WARM_ROUND} until two rounds in a row spend less than {@link #WARM_JIT_SHARE} of the
+     * system's CPU in its JIT compilers, or the sales or the time allowed run out. A JVM runs its framework code
+     * interpreted and then profiled until each path is called thousands of times; a Till sale crosses four JVMs and
+     * many more paths than a synchronous one, so a fixed count of sales leaves it half compiled, and its measured
+     * phases then pay for the compiling (ADR 5, round 9).
      *
      * <p>Each round runs every measured phase's shape, in their order ({@link #warmRound}). A warm-up of one shape
      * left code compiled for it alone: the first phase of another shape (a till polling instead of waiting, 64 tills
@@ -257,6 +260,7 @@ public final class CheckoutLatencyBench {
             int sold = 0;
             double seconds = 0;
             List<String> shares = new ArrayList<>();
+            int coolRounds = 0;
             boolean warm = false;
             while (!warm && sold < options.warmup() && System.nanoTime() < deadline) {
                 double cpu = processes.coreMillis();
@@ -266,14 +270,15 @@ public final class CheckoutLatencyBench {
                 sold += round.checkouts();
                 seconds += round.seconds();
                 shares.add("%.0f%%".formatted(share * 100));
-                warm = share < WARM_JIT_SHARE && round.checkouts() > 0;
+                coolRounds = share < WARM_JIT_SHARE && round.checkouts() > 0 ? coolRounds + 1 : 0;
+                warm = coolRounds == 2;
             }
             done.add("%s %s after %d in %.0f s (JIT share of each round's CPU: %s)"
                     .formatted(system.name(), warm ? "warm" : "NOT WARM", sold, seconds, String.join(", ", shares)));
             settle(processes);
         }
         notes.add(("warm-up, not counted: rounds of %d sales, each in every measured phase's shape in their order (%s)"
-                        + " until a round spends under %.0f%% of the system's CPU in the JIT compilers, at most %d sales"
+                        + " until two rounds in a row spend under %.0f%% of the system's CPU in the JIT compilers, at most %d sales"
                         + " in %d s: %s")
                 .formatted(
                         WARM_ROUND,
