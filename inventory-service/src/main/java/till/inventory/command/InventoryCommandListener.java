@@ -205,9 +205,11 @@ class InventoryCommandListener {
             // Its own span and log context: its logs and replies carry its trace and its checkout.
             try (InboundMessages.Applying applying = inbound.adopt(command.record(), command.message())) {
                 // remove: a message repeated within the poll is applied once, like any redelivery.
-                if (!firstSeen.remove(command.message().id()) || book.apply(command.data())) {
+                boolean redelivered = !firstSeen.remove(command.message().id());
+                if (redelivered || book.apply(command.data())) {
                     continue;
                 }
+                // A return or an adjustment: it reads and writes the tables itself, after what came before it.
                 book.write();
                 dispatch(command.data(), book.product(command.message().subject()))
                         .ifPresent(book::replace);

@@ -1,8 +1,8 @@
 package till.inventory.reservation;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,7 +198,7 @@ public class ReservationLifecycle {
                     command.quantity(),
                     product.priceMinor(),
                     Reservation.State.RESERVED);
-            shelf.change(product.stock().reserve(command.quantity()), Shelf.RESERVED, checkoutId);
+            shelf.change(product.stock().reserve(command.quantity()), Change.RESERVED, checkoutId);
             record(reservation, true);
             replies.add(reserved(reservation));
         }
@@ -214,7 +214,7 @@ public class ReservationLifecycle {
             }
             switch (reservation.state()) {
                 case RESERVED -> {
-                    shelf.change(shelf.product.stock().commit(reservation.quantity()), Shelf.SOLD, checkoutId);
+                    shelf.change(shelf.product.stock().commit(reservation.quantity()), Change.SOLD, checkoutId);
                     record(reservation.in(Reservation.State.COMMITTED), false);
                     replies.add(committed(reservation));
                     // One line per sold line, as the ledger logs each posting: a sale can be followed here by its id.
@@ -247,7 +247,7 @@ public class ReservationLifecycle {
             }
             switch (reservation.state()) {
                 case RESERVED -> {
-                    shelf.change(product.stock().release(reservation.quantity()), Shelf.RELEASED, checkoutId);
+                    shelf.change(product.stock().release(reservation.quantity()), Change.RELEASED, checkoutId);
                     record(reservation.in(Reservation.State.RELEASED), false);
                     replies.add(released(checkoutId, product.productId(), reservation.quantity()));
                 }
@@ -309,18 +309,28 @@ public class ReservationLifecycle {
         }
     }
 
+    /** What a decision did to a product's stock, as its fact's cause names it. */
+    private enum Change {
+        RESERVED("reserved for "),
+        SOLD("sold to "),
+        RELEASED("released by ");
+
+        final String verb;
+
+        Change(String verb) {
+            this.verb = verb;
+        }
+    }
+
     /** One locked product in a book: where its decisions have taken it since the last write, and why. */
     private static final class Shelf {
 
-        static final int RESERVED = 0;
-        static final int SOLD = 1;
-        static final int RELEASED = 2;
-        private static final String[] VERBS = {"reserved for ", "sold to ", "released by "};
-
         Product product;
         int changes;
-        final int[] counts = new int[VERBS.length];
-        final String[] lastCheckout = new String[VERBS.length];
+        /** Per kind of change since the last write: how many, and the last checkout that made one. */
+        final Map<Change, Integer> counts = new EnumMap<>(Change.class);
+
+        final Map<Change, String> lastCheckout = new EnumMap<>(Change.class);
         /** The trace of the last change: the fact is made in it, as a run of reservations always was. */
         @Nullable
         String traceparent;
@@ -329,32 +339,27 @@ public class ReservationLifecycle {
             this.product = product;
         }
 
-        void change(Stock stock, int kind, String checkoutId) {
+        void change(Stock stock, Change kind, String checkoutId) {
             product = new Product(
                     product.productId(), product.name(), product.priceMinor(), stock, product.version() + 1);
             changes++;
-            counts[kind]++;
-            lastCheckout[kind] = checkoutId;
+            counts.merge(kind, 1, Integer::sum);
+            lastCheckout.put(kind, checkoutId);
             traceparent = Tracing.traceparentOfCurrent();
         }
 
         /** "sold to c-1"; "reserved for 3 checkouts, sold to c-9": each kind of change, in that order. */
         String cause() {
             List<String> parts = new ArrayList<>();
-            for (int kind = 0; kind < VERBS.length; kind++) {
-                if (counts[kind] == 1) {
-                    parts.add(VERBS[kind] + lastCheckout[kind]);
-                } else if (counts[kind] > 1) {
-                    parts.add(VERBS[kind] + counts[kind] + " checkouts");
-                }
-            }
+            counts.forEach((kind, count) ->
+                    parts.add(kind.verb + (count == 1 ? lastCheckout.get(kind) : count + " checkouts")));
             return String.join(", ", parts);
         }
 
         void written() {
             changes = 0;
-            Arrays.fill(counts, 0);
-            Arrays.fill(lastCheckout, null);
+            counts.clear();
+            lastCheckout.clear();
             traceparent = null;
         }
     }
