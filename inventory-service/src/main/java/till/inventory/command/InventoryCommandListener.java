@@ -37,8 +37,9 @@ import till.platform.kafka.Topics;
  * product); the valid ones are grouped by product in arrival order. The whole poll is first applied in one
  * transaction, every product locked {@code FOR UPDATE NOWAIT} in one statement, so a poll pays one commit however
  * many products it touches, and its reserves, commits and releases are decided in memory and written a statement
- * per table, so it pays the same handful of statements however many commands it holds. If that transaction fails (a product locked by another writer, a command that fails),
- * it is rolled back whole and each product's group is applied in a transaction of its own under its own lock,
+ * per table, so it pays the same handful of statements however many commands it holds. If that transaction fails
+ * (a product locked by another writer, a command that fails), it is rolled back whole and each product's group is
+ * applied in a transaction of its own under its own lock,
  * waiting with backoff for a locked one; a hot product still pays one lock and one commit per poll. Each message
  * keeps its own idempotency (the inbox). When one fails there, its group is applied again with a savepoint per
  * message, so an invalid one changes nothing while the rest of its group applies.

@@ -73,25 +73,26 @@ public class Products {
     }
 
     /**
-     * Writes the stock that decisions made in memory reached for locked products, {@code changes.get(i)} stock
-     * changes for {@code products.get(i)}, in one statement: a poll's book pays one UPDATE however many products and
-     * commands it holds. The caller emits each product's fact ({@link #stockLevel}).
+     * Writes the stock and version that decisions made in memory reached for products the caller holds locked, in
+     * one statement: a poll's book pays one UPDATE however many products and commands it holds. Under the lock the
+     * version read is the row's, so the one reached in memory is the row's next. The caller emits each product's
+     * fact ({@link #stockLevel}).
      */
-    public void writeStocks(List<Product> products, List<Integer> changes) {
+    public void writeStocks(List<Product> products) {
         if (products.isEmpty()) {
             return;
         }
         jdbc.sql("""
                         UPDATE products p
-                        SET on_hand = s.on_hand, reserved = s.reserved, version = p.version + s.changes
-                        FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::int[]) AS s (product_id, on_hand, reserved, changes)
+                        SET on_hand = s.on_hand, reserved = s.reserved, version = s.version
+                        FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[]) AS s (product_id, on_hand, reserved, version)
                         WHERE p.product_id = s.product_id
                         """)
                 .params(
                         products.stream().map(Product::productId).toArray(String[]::new),
                         products.stream().map(p -> p.stock().onHand()).toArray(Long[]::new),
                         products.stream().map(p -> p.stock().reserved()).toArray(Long[]::new),
-                        changes.toArray(Integer[]::new))
+                        products.stream().map(Product::version).toArray(Long[]::new))
                 .update();
     }
 

@@ -291,15 +291,13 @@ public class ReservationLifecycle {
          */
         public void write() {
             List<Product> changed = new ArrayList<>();
-            List<Integer> changes = new ArrayList<>();
             List<Outbox.Message> messages = new ArrayList<>(replies);
             shelves.values().stream().filter(shelf -> shelf.changes > 0).forEach(shelf -> {
                 changed.add(shelf.product);
-                changes.add(shelf.changes);
                 messages.add(products.stockLevel(shelf.product, shelf.cause(), shelf.traceparent));
                 shelf.written();
             });
-            products.writeStocks(changed, changes);
+            products.writeStocks(changed);
             reservations.insertAll(made.values());
             reservations.moveAll(moved.values());
             outbox.appendAll(messages);
