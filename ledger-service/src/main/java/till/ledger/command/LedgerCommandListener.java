@@ -1,6 +1,7 @@
 package till.ledger.command;
 
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,10 @@ import till.platform.outbox.Outbox;
  * Applies {@code ledger.commands}, keyed by customer id, each exactly once: the inbox row, the entry and the
  * reply to checkout commit in one transaction. A duplicate (same id) is skipped by the inbox; a repeat under
  * a new id finds its entry by business key and gets the same reply again. Invalid messages go to the DLT.
+ *
+ * <p>A poll's charges, nearly all it carries, are decided together in a {@link Ledger.Charges} book and written a
+ * statement per table with their replies (ADR 5, round 13). A reversal, a refund or a payment is applied on its own,
+ * after the book has written the charges before it, so each customer's commands still take effect in their order.
  */
 @Component
 class LedgerCommandListener {
@@ -54,7 +59,29 @@ class LedgerCommandListener {
     /** A poll's commands in one transaction ({@link PollApplier}), in order, each under its customer's lock. */
     @KafkaListener(id = "ledger-commands", topics = Topics.LEDGER_COMMANDS, batch = "true")
     void on(List<ConsumerRecord<String, String>> records) {
-        poll.apply(records, this::bind, (event, command) -> apply(command));
+        poll.applyInBatches(records, this::bind, commands -> {
+            Ledger.Charges charges = ledger.charges();
+            return new PollApplier.Batch<>() {
+                @Override
+                public void apply(CloudEvent event, Object command) {
+                    if (command instanceof PostCharge charge) {
+                        charges.add(
+                                charge.customerId(),
+                                charge.checkoutId(),
+                                charge.amountMinor(),
+                                result -> Optional.of(replyTo(charge, result)));
+                        return;
+                    }
+                    write(charges);
+                    LedgerCommandListener.this.apply(command);
+                }
+
+                @Override
+                public void finish() {
+                    write(charges);
+                }
+            };
+        });
     }
 
     private Object bind(CloudEvent event) {
@@ -73,10 +100,19 @@ class LedgerCommandListener {
         };
     }
 
+    /** Writes the charges added so far, with their replies. */
+    private static void write(Ledger.Charges charges) {
+        try {
+            charges.write();
+        } catch (ReferenceConflictException e) {
+            // A checkout id charged to another customer: no retry can fix that.
+            throw new InvalidMessageException(e.getMessage(), e);
+        }
+    }
+
     private void apply(Object command) {
         try {
             switch (command) {
-                case PostCharge c -> on(c);
                 case ReverseCharge c -> on(c);
                 case PostRefund c -> on(c);
                 case RecordPayment c -> on(c);
@@ -88,24 +124,26 @@ class LedgerCommandListener {
         }
     }
 
-    void on(PostCharge command) {
-        PostingResult result = ledger.charge(command.customerId(), command.checkoutId(), command.amountMinor());
-        switch (result) {
-            case Appended(Entry entry) -> chargePosted(command, entry);
-            case AlreadyPosted(Entry entry) -> chargePosted(command, entry);
+    /** The reply to a charge: posted (now or before), or rejected with its reason. */
+    private static Outbox.Message replyTo(PostCharge command, PostingResult result) {
+        return switch (result) {
+            case Appended(Entry sale) -> chargePosted(command, sale);
+            case AlreadyPosted(Entry sale) -> chargePosted(command, sale);
             case Refused(var reason) -> {
                 log.info("charge for checkout {} rejected: {}", command.checkoutId(), reason);
-                reply(
+                yield new Outbox.Message(
+                        Topics.CHECKOUT_REPLIES,
                         command.checkoutId(),
                         ChargeRejected.TYPE,
                         new ChargeRejected(command.checkoutId(), command.customerId(), reason));
             }
             case ReversedBeforeCharge marker -> throw new IllegalStateException("a charge leaves no marker");
-        }
+        };
     }
 
-    private void chargePosted(PostCharge command, Entry sale) {
-        reply(
+    private static Outbox.Message chargePosted(PostCharge command, Entry sale) {
+        return new Outbox.Message(
+                Topics.CHECKOUT_REPLIES,
                 command.checkoutId(),
                 ChargePosted.TYPE,
                 new ChargePosted(

@@ -40,6 +40,11 @@ public class Outbox {
         public Message(String topic, String key, String type, Object data) {
             this(topic, key, type, data, Tracing.traceparentOfCurrent());
         }
+
+        /** This message in the trace of {@code traceparent}: for one made after the span of what caused it ended. */
+        public Message inTrace(@Nullable String traceparent) {
+            return new Message(topic, key, type, data, traceparent);
+        }
     }
 
     /** One row per array position, ordered by it so that the bigserial seq is drawn in list order. */
