@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -82,17 +83,23 @@ public class Ledger {
      */
     public final class Charges {
 
-        /** What a charge's result is answered with, besides its fact (nothing, for a charge made over REST). */
+        /** What a charge's result is answered with, besides its fact (nothing, for a charge made directly). */
         @FunctionalInterface
         public interface Reply {
             Optional<Outbox.Message> to(PostingResult result);
         }
 
+        /**
+         * A charge as added: with the trace its messages go in, and the log context (MDC: the trace id, the
+         * record's subject) its log lines are written in, both those of its record's span, long closed when the
+         * book writes.
+         */
         private record Charge(
                 String customerId,
                 String checkoutId,
                 long amountMinor,
                 @Nullable String traceparent,
+                Map<String, String> logContext,
                 Reply reply) {}
 
         /** What one charge found, read under its customer's lock. The limit is null if there is no such customer. */
@@ -115,7 +122,14 @@ public class Ledger {
 
         /** A charge to decide with the others, in the trace current now. */
         public void add(String customerId, String checkoutId, long amountMinor, Reply reply) {
-            charges.add(new Charge(customerId, checkoutId, amountMinor, Tracing.traceparentOfCurrent(), reply));
+            Map<String, String> logContext = MDC.getCopyOfContextMap();
+            charges.add(new Charge(
+                    customerId,
+                    checkoutId,
+                    amountMinor,
+                    Tracing.traceparentOfCurrent(),
+                    logContext == null ? Map.of() : logContext,
+                    reply));
         }
 
         /**
@@ -153,10 +167,17 @@ public class Ledger {
                     case Sale(int position, boolean first) -> new AlreadyPosted(inserted.get(position));
                 };
                 results.add(result);
-                if (result instanceof Appended(Entry entry)) {
-                    messages.add(fact(entry).inTrace(charge.traceparent()));
+                Map<String, String> outer = MDC.getCopyOfContextMap();
+                MDC.setContextMap(charge.logContext());
+                try {
+                    if (result instanceof Appended(Entry entry)) {
+                        logPosted(entry);
+                        messages.add(fact(entry).inTrace(charge.traceparent()));
+                    }
+                    charge.reply().to(result).ifPresent(reply -> messages.add(reply.inTrace(charge.traceparent())));
+                } finally {
+                    MDC.setContextMap(outer == null ? Map.of() : outer);
                 }
-                charge.reply().to(result).ifPresent(reply -> messages.add(reply.inTrace(charge.traceparent())));
             }
             outbox.appendAll(messages);
             return results;
@@ -264,7 +285,6 @@ public class Ledger {
                     throw new IllegalStateException(
                             "the sale of " + sale.charge().checkoutId() + " was not appended");
                 }
-                logPosted(entry);
                 entries.add(entry);
             }
             return entries;

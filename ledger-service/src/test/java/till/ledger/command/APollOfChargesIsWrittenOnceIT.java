@@ -16,7 +16,10 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.transaction.support.TransactionTemplate;
 import till.contracts.ledger.ChargePosted;
@@ -40,6 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * in one statement, what they need read in one, their entries appended in one, their facts and replies in one. Every
  * outcome is the one each charge would have had alone, in poll order.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class APollOfChargesIsWrittenOnceIT extends LedgerIntegrationTest {
 
     @Autowired
@@ -55,7 +59,7 @@ class APollOfChargesIsWrittenOnceIT extends LedgerIntegrationTest {
     private final Map<String, String> traces = new HashMap<>();
 
     @Test
-    void nineChargesOverSixCustomersInFiveStatements() {
+    void nineChargesOverSixCustomersInFiveStatements(CapturedOutput output) {
         String a = newCustomer(1_000);
         String b = newCustomer(1_000);
         String c = newCustomer(500);
@@ -116,6 +120,15 @@ class APollOfChargesIsWrittenOnceIT extends LedgerIntegrationTest {
         // Each message in the trace of the record that caused it, though all are written after the last one.
         assertThat(tracesWritten(poll))
                 .containsExactlyElementsOf(tracesSent(poll, 0, 0, 1, 1, 2, 3, 3, 4, 5, 6, 7, 8, 8));
+        // And each charge's log line in its record's log context, so one grep of a trace id finds it.
+        assertThat(output.getOut().lines())
+                .anySatisfy(line -> assertThat(line)
+                        .contains("posted SALE " + a + "-1 ")
+                        .contains("[" + tracesSent(poll, 0).getFirst() + " " + a + " "));
+        assertThat(output.getOut().lines())
+                .anySatisfy(line -> assertThat(line)
+                        .contains("charge for checkout " + a + "-2 rejected: CREDIT_LIMIT_EXCEEDED")
+                        .contains("[" + tracesSent(poll, 2).getFirst() + " " + a + " "));
         assertInvariantsHold();
     }
 
