@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,9 @@ public class CheckoutOutcomes implements SmartLifecycle, Decisions {
     private final DataSource dataSource;
     private final Counter foundOnReconnect;
     private final Counter handedOver;
+
+    /** Checkouts this instance is committing a decision of, between {@link #deciding} and {@link #decided}. */
+    private final Set<UUID> handingOver = ConcurrentHashMap.newKeySet();
 
     /** The futures of the requests waiting, by checkout; a set is changed only inside the map's atomic methods. */
     private final Map<UUID, Set<CompletableFuture<Optional<Checkout>>>> waiting = new ConcurrentHashMap<>();
@@ -118,12 +122,34 @@ public class CheckoutOutcomes implements SmartLifecycle, Decisions {
         waiters.decrementAndGet();
     }
 
+    /**
+     * These checkouts are about to be decided by a commit of this instance: their notification, which may arrive
+     * before the committing thread hands them over, leaves their waiting requests to the hand-over.
+     */
+    @Override
+    public void deciding(Collection<UUID> checkoutIds) {
+        handingOver.addAll(checkoutIds);
+    }
+
     /** Hands each checkout this instance just decided to the requests waiting on it, which answer it unread. */
     @Override
     public void decided(List<Checkout> checkouts) {
         for (Checkout checkout : checkouts) {
             int woken = wake(checkout.id(), Optional.of(checkout));
             handedOver.increment(woken);
+            handingOver.remove(checkout.id());
+        }
+    }
+
+    /**
+     * The commit did not happen: nothing is handed over. If it may have happened after all, the requests read the
+     * checkout, since its notification may have come and been left to the hand-over.
+     */
+    @Override
+    public void notDecided(Collection<UUID> checkoutIds, boolean maybeCommitted) {
+        handingOver.removeAll(checkoutIds);
+        if (maybeCommitted) {
+            checkoutIds.forEach(this::wake);
         }
     }
 
@@ -249,6 +275,10 @@ public class CheckoutOutcomes implements SmartLifecycle, Decisions {
             checkoutId = UUID.fromString(payload);
         } catch (IllegalArgumentException e) {
             log.warn("ignoring a notification on {} that names no checkout: '{}'", CHANNEL, payload);
+            return;
+        }
+        if (handingOver.contains(checkoutId)) {
+            // Decided by this instance, whose committing thread hands it over next (decided).
             return;
         }
         wake(checkoutId);

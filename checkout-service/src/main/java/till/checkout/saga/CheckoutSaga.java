@@ -206,10 +206,23 @@ public class CheckoutSaga {
             return;
         }
         List<Checkout> told = List.copyOf(decidedHere);
+        List<UUID> ids = told.stream().map(Checkout::id).toList();
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void beforeCommit(boolean readOnly) {
+                decisions.deciding(ids);
+            }
+
             @Override
             public void afterCommit() {
                 decisions.decided(told);
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status != STATUS_COMMITTED) {
+                    decisions.notDecided(ids, status == STATUS_UNKNOWN);
+                }
             }
         });
     }
