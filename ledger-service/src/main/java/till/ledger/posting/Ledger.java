@@ -120,7 +120,7 @@ public class Ledger {
 
         private Charges() {}
 
-        /** A charge to decide with the others, in the trace current now. */
+        /** A charge to decide with the others, in the trace and the log context current now. */
         public void add(String customerId, String checkoutId, long amountMinor, Reply reply) {
             Map<String, String> logContext = MDC.getCopyOfContextMap();
             charges.add(new Charge(
