@@ -159,6 +159,7 @@ public class Ledger {
             List<Entry> inserted = insert(toInsert);
             List<PostingResult> results = new ArrayList<>(toWrite.size());
             List<Outbox.Message> messages = new ArrayList<>();
+            Map<String, String> outer = MDC.getCopyOfContextMap();
             for (int i = 0; i < toWrite.size(); i++) {
                 Charge charge = toWrite.get(i);
                 PostingResult result = switch (decided.get(i)) {
@@ -167,7 +168,6 @@ public class Ledger {
                     case Sale(int position, boolean first) -> new AlreadyPosted(inserted.get(position));
                 };
                 results.add(result);
-                Map<String, String> outer = MDC.getCopyOfContextMap();
                 MDC.setContextMap(charge.logContext());
                 try {
                     if (result instanceof Appended(Entry entry)) {
