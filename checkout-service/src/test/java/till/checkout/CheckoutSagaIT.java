@@ -192,6 +192,16 @@ class CheckoutSagaIT extends CheckoutHarness {
                             .single())
                     .isEqualTo(1);
             assertThat(awaitSent(ids.iterator().next(), ReserveStock.TYPE, 1)).hasSize(1);
+            // The timeline records the command once too: the seven posts that found the key taken (each with a
+            // checkout id of its own) recorded nothing, though they record in the statement that tried the insert.
+            assertThat(jdbc.sql("""
+                            SELECT checkout_id::text FROM checkout_messages
+                            WHERE direction = 'SENT' AND type = ? AND data ->> 'productId' = ?
+                            """)
+                            .params(ReserveStock.TYPE, "p-" + key)
+                            .query(String.class)
+                            .list())
+                    .containsExactlyElementsOf(ids);
         }
     }
 

@@ -30,10 +30,24 @@ public class CheckoutMessages {
         pending.write();
     }
 
-    /** What a transition decided to send, written now. */
-    void send(Checkout checkout) {
-        send(checkout.id(), checkout.drain());
+    /** What a transition decided to send, made ready for {@link #append} and for the statement that records it. */
+    Ready ready(Checkout checkout) {
+        Pending pending = pending();
+        pending.send(checkout.id(), checkout.drain());
+        return pending.ready();
     }
+
+    /** Appends ready messages to the outbox; their timeline records are the caller's to write. */
+    void append(Ready ready) {
+        outbox.append(ready.outbox());
+    }
+
+    /**
+     * A transaction's messages made into CloudEvents but not written, and its timeline records (the messages sent,
+     * with their ids, and the replies received, in order): for a transaction that writes the records in the
+     * statement that writes its checkouts, one statement fewer (ADR 5, round 14).
+     */
+    record Ready(Outbox.Prepared outbox, List<Timeline.Record> timeline) {}
 
     /** Messages to gather across a transaction's steps, then {@link Pending#write} once before its commit. */
     public Pending pending() {
@@ -78,7 +92,15 @@ public class CheckoutMessages {
 
         /** Writes everything gathered: one outbox statement and one timeline statement. */
         public void write() {
-            List<UUID> ids = outbox.appendAll(messages);
+            Ready ready = ready();
+            outbox.append(ready.outbox());
+            timeline.recordAll(ready.timeline());
+        }
+
+        /** Everything gathered, made ready to write, and forgotten here. */
+        Ready ready() {
+            Outbox.Prepared prepared = outbox.prepare(messages);
+            List<UUID> ids = prepared.ids();
             List<Timeline.Record> records = new ArrayList<>(entries.size());
             for (Entry entry : entries) {
                 records.add(
@@ -93,9 +115,9 @@ public class CheckoutMessages {
                                         sent.message().data());
                         });
             }
-            timeline.recordAll(records);
             messages.clear();
             entries.clear();
+            return new Ready(prepared, records);
         }
     }
 }

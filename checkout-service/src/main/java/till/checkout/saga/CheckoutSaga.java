@@ -98,14 +98,21 @@ public class CheckoutSaga {
         }
         Checkout checkout =
                 Checkout.start(checkoutId, customerId, clock.instant().plus(deadline), lines);
-        if (!checkouts.insert(checkout, idempotencyKey, fingerprint, Tracing.traceparentOfCurrent())) {
+        // The checkout's first commands are recorded on its timeline by the statement that inserts it, if it does.
+        CheckoutMessages.Ready sent = messages.ready(checkout);
+        if (!checkouts.insert(
+                checkout,
+                idempotencyKey,
+                fingerprint,
+                Tracing.traceparentOfCurrent(),
+                timeline.rows(sent.timeline()))) {
             var existing = checkouts.byIdempotencyKey(idempotencyKey).orElseThrow();
             if (!existing.getValue().equals(fingerprint)) {
                 throw new IdempotencyKeyReused(idempotencyKey);
             }
             return new Started(checkouts.find(existing.getKey()).orElseThrow(), false);
         }
-        messages.send(checkout);
+        messages.append(sent);
         log.info(
                 "checkout {} started for customer {} with {} lines{}",
                 checkout.id(),
@@ -117,10 +124,10 @@ public class CheckoutSaga {
 
     /**
      * The replies one transaction applies (a poll's, or one), with their checkouts locked in one statement up front.
-     * Each reply is applied in memory, in order; {@link Replies#finish} then writes every changed checkout in one
-     * statement and what the replies caused in one outbox and one timeline statement. A reply for an unknown
-     * checkout is logged and counted, never silently dropped; a reply the state does not expect (duplicate, late) is
-     * recorded in the timeline and changes nothing.
+     * Each reply is applied in memory, in order; {@link Replies#finish} then writes what the replies caused in one
+     * outbox statement, and every changed checkout with the timeline's record of the poll in one more. A reply for
+     * an unknown checkout is logged and counted, never silently dropped; a reply the state does not expect
+     * (duplicate, late) is recorded in the timeline and changes nothing.
      */
     public Replies replies(Collection<UUID> checkoutIds) {
         return new Replies(checkouts.lockAll(checkoutIds));
@@ -162,12 +169,18 @@ public class CheckoutSaga {
             }
         }
 
-        /** Writes what the replies changed and caused; in the transaction, after its last reply. */
+        /**
+         * Writes what the replies caused to the outbox, then what they changed together with the timeline's record of
+         * them; in the transaction, after its last reply.
+         */
         public void finish() {
+            CheckoutMessages.Ready ready = pending.ready();
+            messages.append(ready);
             if (!changed.isEmpty()) {
-                checkouts.updateAll(changed.values());
+                checkouts.updateAll(changed.values(), timeline.rows(ready.timeline()));
+            } else {
+                timeline.recordAll(ready.timeline());
             }
-            pending.write();
             tellOnCommit(decided);
         }
     }
@@ -189,8 +202,9 @@ public class CheckoutSaga {
                 return;
             }
             checkout.timeOut(now);
-            checkouts.update(checkout);
-            messages.send(checkout);
+            CheckoutMessages.Ready ready = messages.ready(checkout);
+            messages.append(ready);
+            checkouts.updateAll(List.of(checkout), timeline.rows(ready.timeline()));
             metrics.decided(checkout, deadline, now);
             log.info("checkout {} is REJECTED (TIMED_OUT)", checkoutId);
             tellOnCommit(List.of(checkout));

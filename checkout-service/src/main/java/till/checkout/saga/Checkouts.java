@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import till.checkout.timeline.Timeline;
 
 /**
  * Checkouts and their lines in PostgreSQL: one query to load one with its lines, and one statement per transition for
@@ -50,8 +51,14 @@ public class Checkouts {
      * belongs to a checkout: then the checkout's insert returns no row, so no line is inserted either (a checkout
      * always has lines: {@link Checkout#start}).
      * {@code traceparent}: the trace the checkout belongs to, kept for the work done for it later (the sweeper).
+     * {@code sent}: the checkout's first messages, recorded on its timeline in the same statement if it is inserted.
      */
-    boolean insert(Checkout checkout, String idempotencyKey, String fingerprint, @Nullable String traceparent) {
+    boolean insert(
+            Checkout checkout,
+            String idempotencyKey,
+            String fingerprint,
+            @Nullable String traceparent,
+            Timeline.Rows sent) {
         List<CheckoutLine> lines = checkout.lines();
         int linesInserted = jdbc.sql("""
                         WITH checkout AS (
@@ -60,6 +67,9 @@ public class Checkouts {
                             VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?)
                             ON CONFLICT (idempotency_key) DO NOTHING
                             RETURNING checkout_id
+                        ),
+                        recorded AS (
+                        """ + Timeline.insert("EXISTS (SELECT FROM checkout)") + """
                         )
                         INSERT INTO checkout_lines (checkout_id, line_no, product_id, quantity, unit_price_minor, state)
                         SELECT checkout.checkout_id, l.line_no, l.product_id, l.quantity, l.unit_price_minor, l.state
@@ -74,6 +84,11 @@ public class Checkouts {
                 .param(fingerprint)
                 .param(Timestamp.from(checkout.deadline()))
                 .param(traceparent)
+                .param(sent.checkoutIds())
+                .param(sent.directions())
+                .param(sent.messageIds())
+                .param(sent.types())
+                .param(sent.data())
                 .param(lines.stream().map(CheckoutLine::lineNo).toArray(Integer[]::new))
                 .param(lines.stream().map(CheckoutLine::productId).toArray(String[]::new))
                 .param(lines.stream().map(CheckoutLine::quantity).toArray(Integer[]::new))
@@ -127,13 +142,11 @@ public class Checkouts {
                 .list();
     }
 
-    /** Writes the checkout's state and every line's, in one statement. */
-    void update(Checkout checkout) {
-        updateAll(List.of(checkout));
-    }
-
-    /** Writes these checkouts' states and every one of their lines', in one statement. */
-    void updateAll(Collection<Checkout> changed) {
+    /**
+     * Writes these checkouts' states and every one of their lines', in one statement; and records {@code timeline}
+     * (what the transaction received and sent for them) on their timeline in the same statement.
+     */
+    void updateAll(Collection<Checkout> changed, Timeline.Rows timeline) {
         List<Checkout> all = List.copyOf(changed);
         @Nullable String[] reasons = new String[all.size()];
         for (int i = 0; i < reasons.length; i++) {
@@ -151,6 +164,9 @@ public class Checkouts {
                             FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::bigint[])
                                  AS u (checkout_id, status, reason, charge_state, total_minor)
                             WHERE c.checkout_id = u.checkout_id
+                        ),
+                        recorded AS (
+                        """ + Timeline.insert("true") + """
                         )
                         UPDATE checkout_lines l SET state = u.state, unit_price_minor = u.unit_price_minor
                         FROM unnest(?::uuid[], ?::text[], ?::text[], ?::bigint[])
@@ -162,6 +178,11 @@ public class Checkouts {
                 .param(reasons)
                 .param(all.stream().map(c -> c.charge().name()).toArray(String[]::new))
                 .param(all.stream().map(Checkout::totalMinor).toArray(Long[]::new))
+                .param(timeline.checkoutIds())
+                .param(timeline.directions())
+                .param(timeline.messageIds())
+                .param(timeline.types())
+                .param(timeline.data())
                 .param(lines.stream().map(Map.Entry::getKey).toArray(UUID[]::new))
                 .param(lines.stream().map(l -> l.getValue().productId()).toArray(String[]::new))
                 .param(lines.stream().map(l -> l.getValue().state().name()).toArray(String[]::new))

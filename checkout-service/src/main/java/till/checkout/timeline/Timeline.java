@@ -34,11 +34,37 @@ public class Timeline {
         recordAll(List.of(new Record(checkoutId, direction, messageId, type, data)));
     }
 
-    /** Records these messages in one statement, in list order (their {@code seq} follows it). */
-    public void recordAll(List<Record> records) {
-        if (records.isEmpty()) {
-            return;
+    /**
+     * Inserts the rows given as the five array parameters of {@link #rows} (ids, directions, message ids, types,
+     * data), in their order (their {@code seq} follows it), those where {@code condition} holds; a statement of its
+     * own, or a common table expression in the statement that writes the checkout the messages belong to (the
+     * saga's hot paths: {@code Checkouts}).
+     */
+    public static String insert(String condition) {
+        return """
+                INSERT INTO checkout_messages (checkout_id, direction, message_id, type, data)
+                SELECT checkout_id, direction, message_id, type, CAST(data AS jsonb)
+                FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[])
+                     WITH ORDINALITY AS m (checkout_id, direction, message_id, type, data, position)
+                WHERE %s
+                ORDER BY position
+                """.formatted(condition);
+    }
+
+    /** Records as the parameters of {@link #insert}, one array per column, in order. */
+    public record Rows(UUID[] checkoutIds, String[] directions, String[] messageIds, String[] types, String[] data) {
+
+        /** No records. */
+        public static final Rows NONE =
+                new Rows(new UUID[0], new String[0], new String[0], new String[0], new String[0]);
+
+        public Object[] params() {
+            return new Object[] {checkoutIds, directions, messageIds, types, data};
         }
+    }
+
+    /** These records as the parameters of {@link #insert}. */
+    public Rows rows(List<Record> records) {
         int size = records.size();
         UUID[] checkoutIds = new UUID[size];
         String[] directions = new String[size];
@@ -53,13 +79,15 @@ public class Timeline {
             types[i] = r.type();
             data[i] = mapper.writeValueAsString(r.data());
         }
-        jdbc.sql("""
-                        INSERT INTO checkout_messages (checkout_id, direction, message_id, type, data)
-                        SELECT checkout_id, direction, message_id, type, CAST(data AS jsonb)
-                        FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[])
-                             WITH ORDINALITY AS m (checkout_id, direction, message_id, type, data, position)
-                        ORDER BY position
-                        """).params(checkoutIds, directions, messageIds, types, data).update();
+        return new Rows(checkoutIds, directions, messageIds, types, data);
+    }
+
+    /** Records these messages in one statement, in list order. */
+    public void recordAll(List<Record> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        jdbc.sql(insert("true")).params(rows(records).params()).update();
     }
 
     public List<Entry> of(UUID checkoutId) {

@@ -96,58 +96,93 @@ public class Outbox {
      * them in that order); each is its own CloudEvent. Returns their ids in the same order.
      */
     public List<UUID> appendAll(List<Message> messages) {
-        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            throw new IllegalStateException("the outbox is written only inside the business transaction");
+        Prepared prepared = prepare(messages);
+        append(prepared);
+        return prepared.ids();
+    }
+
+    /**
+     * Messages made into CloudEvents, with their ids, but not written yet: for a transaction that must name them in
+     * another statement before it knows whether it sends them at all (checkout-service records a checkout's first
+     * commands in the statement that inserts the checkout, which may find the checkout exists already).
+     */
+    public static final class Prepared {
+
+        private final String[] ids;
+        private final String[] topics;
+        private final String[] keys;
+        private final String[] types;
+        private final String[] payloads;
+        private final String[] headers;
+
+        private Prepared(int size) {
+            ids = new String[size];
+            topics = new String[size];
+            keys = new String[size];
+            types = new String[size];
+            payloads = new String[size];
+            headers = new String[size];
         }
-        if (messages.isEmpty()) {
-            return List.of();
+
+        /** The insert's parameters: a column each, in {@link #INSERT}'s order. */
+        private Object[] columns() {
+            return new Object[] {ids, topics, keys, types, payloads, headers};
         }
+
+        /** The messages' CloudEvent ids, in list order. */
+        public List<UUID> ids() {
+            return Arrays.stream(ids).map(UUID::fromString).toList();
+        }
+    }
+
+    /** Makes these messages into CloudEvents, to {@link #append} later in the same transaction (or never). */
+    public Prepared prepare(List<Message> messages) {
         int size = messages.size();
-        String[] ids = new String[size];
-        String[] topics = new String[size];
-        String[] keys = new String[size];
-        String[] types = new String[size];
-        String[] payloads = new String[size];
-        String[] headers = new String[size];
+        Prepared prepared = new Prepared(size);
         for (int i = 0; i < size; i++) {
             Message message = messages.get(i);
             CloudEvent event =
                     CloudEvent.create(message.type(), source, message.key(), CloudEvent.dataOf(message.data(), mapper));
-            ids[i] = event.id();
-            topics[i] = message.topic();
-            keys[i] = message.key();
-            types[i] = message.type();
-            payloads[i] = mapper.writeValueAsString(event);
+            prepared.ids[i] = event.id();
+            prepared.topics[i] = message.topic();
+            prepared.keys[i] = message.key();
+            prepared.types[i] = message.type();
+            prepared.payloads[i] = mapper.writeValueAsString(event);
             String traceparent = message.traceparent();
-            headers[i] =
+            prepared.headers[i] =
                     traceparent == null ? "{}" : mapper.writeValueAsString(Map.of(Tracing.TRACEPARENT, traceparent));
+        }
+        return prepared;
+    }
+
+    /** Writes prepared messages in one statement, in their order, as {@link #appendAll} does. */
+    public void append(Prepared prepared) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("the outbox is written only inside the business transaction");
+        }
+        if (prepared.ids.length == 0) {
+            return;
         }
         OutboxTransaction transaction = OutboxTransaction.of(relay);
         if (transaction.handsOverDirectly()) {
-            insertForDirectHandOver(transaction, ids, topics, keys, types, payloads, headers);
+            insertForDirectHandOver(transaction, prepared);
         } else {
-            jdbc.sql(INSERT).params(ids, topics, keys, types, payloads, headers).update();
+            jdbc.sql(INSERT).params(prepared.columns()).update();
             if (!relay.isLeading()) {
                 // The active relay is in another instance: PostgreSQL carries the hint to it at commit. (A notifying
                 // commit takes a cluster-wide lock, so the active relay's own instance leaves it out.)
                 jdbc.sql("NOTIFY " + WakeUps.CHANNEL).update();
             }
         }
-        return Arrays.stream(ids).map(UUID::fromString).toList();
     }
 
-    private void insertForDirectHandOver(
-            OutboxTransaction transaction,
-            String[] ids,
-            String[] topics,
-            String[] keys,
-            String[] types,
-            String[] payloads,
-            String[] headers) {
+    private void insertForDirectHandOver(OutboxTransaction transaction, Prepared prepared) {
         long[] xid = new long[1];
         Set<Long> earlier = new HashSet<>();
+        Object[] columnsThenKeys = Arrays.copyOf(prepared.columns(), 7);
+        columnsThenKeys[6] = prepared.keys;
         List<OutboxRow> rows = jdbc.sql(INSERT_RETURNING)
-                .params(ids, topics, keys, types, payloads, headers, keys)
+                .params(columnsThenKeys)
                 .query((result, i) -> {
                     xid[0] = Long.parseLong(result.getString("xid"));
                     Array seqs = result.getArray("earlier");
@@ -156,10 +191,10 @@ public class Outbox {
                     }
                     return new OutboxRow(
                             result.getLong("seq"),
-                            topics[i],
-                            keys[i],
-                            payloads[i],
-                            headers[i],
+                            prepared.topics[i],
+                            prepared.keys[i],
+                            prepared.payloads[i],
+                            prepared.headers[i],
                             result.getTimestamp("created_at"));
                 })
                 .list();
