@@ -54,10 +54,6 @@ public class Timeline {
     /** Records as the parameters of {@link #insert}, one array per column, in order. */
     public record Rows(UUID[] checkoutIds, String[] directions, String[] messageIds, String[] types, String[] data) {
 
-        /** No records. */
-        public static final Rows NONE =
-                new Rows(new UUID[0], new String[0], new String[0], new String[0], new String[0]);
-
         public Object[] params() {
             return new Object[] {checkoutIds, directions, messageIds, types, data};
         }
