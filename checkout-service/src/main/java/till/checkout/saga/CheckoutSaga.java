@@ -174,13 +174,7 @@ public class CheckoutSaga {
          * them; in the transaction, after its last reply.
          */
         public void finish() {
-            CheckoutMessages.Ready ready = pending.ready();
-            messages.append(ready);
-            if (!changed.isEmpty()) {
-                checkouts.updateAll(changed.values(), timeline.rows(ready.timeline()));
-            } else {
-                timeline.recordAll(ready.timeline());
-            }
+            write(changed.values(), pending.ready());
             tellOnCommit(decided);
         }
     }
@@ -194,6 +188,19 @@ public class CheckoutSaga {
         void applyTo(Checkout checkout, CheckoutMessages.Sender sender);
     }
 
+    /**
+     * Writes what a transaction sends to the outbox, then its changed checkouts with the timeline's record of what it
+     * received and sent, in one statement (the record alone if no checkout changed).
+     */
+    private void write(Collection<Checkout> changed, CheckoutMessages.Ready ready) {
+        messages.append(ready);
+        if (changed.isEmpty()) {
+            timeline.recordAll(ready.timeline());
+        } else {
+            checkouts.updateAll(changed, timeline.rows(ready.timeline()));
+        }
+    }
+
     /** Times out one overdue checkout claimed by the sweeper, in the sweeper's transaction. */
     void timeOut(UUID checkoutId) {
         checkouts.lock(checkoutId).ifPresent(checkout -> {
@@ -202,9 +209,7 @@ public class CheckoutSaga {
                 return;
             }
             checkout.timeOut(now);
-            CheckoutMessages.Ready ready = messages.ready(checkout);
-            messages.append(ready);
-            checkouts.updateAll(List.of(checkout), timeline.rows(ready.timeline()));
+            write(List.of(checkout), messages.ready(checkout));
             metrics.decided(checkout, deadline, now);
             log.info("checkout {} is REJECTED (TIMED_OUT)", checkoutId);
             tellOnCommit(List.of(checkout));
