@@ -3,7 +3,7 @@
 # topics (no service may create topics) and grants each service's identity what the embedded stack's KafkaAcls
 # grants it (infra/src/main/java/till/infra/stack/KafkaAcls.java; KafkaAclsMatchComposeTest keeps the two equal):
 # read the topic it consumes in its own consumer group (its @KafkaListener's id), write what it produces and the
-# dead-letter topic of what it consumes.
+# dead-letter topic of what it consumes, and use its relay's transactional id (ADR 15).
 set -eu
 : "${KAFKA_OPERATOR_PASSWORD:?}"
 bin=/opt/kafka/bin
@@ -38,3 +38,14 @@ grant checkout checkout.replies checkout-replies inventory.commands ledger.comma
 grant checkout inventory.prices checkout-prices inventory.prices.DLT
 grant inventory inventory.commands inventory-commands checkout.replies inventory.events inventory.prices inventory.commands.DLT
 grant ledger ledger.commands ledger-commands checkout.replies ledger.events ledger.commands.DLT
+
+# transactional_id <user> <id>: the service's relay publishes in Kafka transactions under one id per service,
+# <spring.application.name>-relay, the same on every instance (ADR 15). Kafka's WRITE implies DESCRIBE.
+transactional_id() {
+  "$bin/kafka-acls.sh" --bootstrap-server "$server" --command-config "$login" --add \
+    --allow-principal "User:$1" --operation Write --transactional-id "$2" --resource-pattern-type literal
+}
+
+transactional_id checkout checkout-service-relay
+transactional_id inventory inventory-service-relay
+transactional_id ledger ledger-service-relay

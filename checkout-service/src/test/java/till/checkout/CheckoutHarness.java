@@ -79,6 +79,8 @@ public abstract class CheckoutHarness {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "checkout-test-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // What Till's services read, and what the SPEC asks of every reader (ADR 15).
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // The topics appear when the first application context starts, after this reader subscribed.
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "500");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

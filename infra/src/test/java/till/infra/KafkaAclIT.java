@@ -2,6 +2,7 @@ package till.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -11,7 +12,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,6 +25,7 @@ import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -75,6 +79,29 @@ class KafkaAclIT extends StackTest {
                     .isInstanceOf(TopicAuthorizationException.class);
             assertThat(refusal(() -> ledgers.committed(Set.of(reply), Duration.ofSeconds(30))))
                     .isInstanceOf(GroupAuthorizationException.class);
+        }
+    }
+
+    /**
+     * Each service's relay registered its transactional id when it took the lease (ADR 15), which its identity may
+     * do for its own id only: checkout's identity is refused ledger's, so it can fence no other service's relay.
+     */
+    @Test
+    void eachRelayUsesItsOwnTransactionalIdAndNoOther() throws Exception {
+        try (Admin admin = Admin.create(stack.kafkaClientConfig())) {
+            List<String> ids = Stream.of(TillService.Name.values())
+                    .map(service -> service.id() + "-service-relay")
+                    .toList();
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(
+                                    admin.describeTransactions(ids).all().get(30, TimeUnit.SECONDS))
+                            .as("registered by the relays")
+                            .containsOnlyKeys(ids));
+        }
+        Map<String, Object> config = new HashMap<>(stack.kafkaClientConfig(TillService.Name.CHECKOUT));
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "ledger-service-relay");
+        try (KafkaProducer<String, String> producer = producer(config)) {
+            assertThat(refusal(producer::initTransactions)).isInstanceOf(TransactionalIdAuthorizationException.class);
         }
     }
 

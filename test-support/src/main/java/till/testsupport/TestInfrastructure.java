@@ -29,7 +29,10 @@ public final class TestInfrastructure {
             kafka = new EmbeddedKafkaKraftBroker(1, 12);
             kafka.brokerProperties(Map.of(
                     "group.initial.rebalance.delay.ms", "0",
-                    "auto.create.topics.enable", "false"));
+                    "auto.create.topics.enable", "false",
+                    // A single broker's transaction log (ADR 15): Kafka's defaults ask for three replicas.
+                    "transaction.state.log.replication.factor", "1",
+                    "transaction.state.log.min.isr", "1"));
             kafka.afterPropertiesSet();
             Runtime.getRuntime().addShutdownHook(new Thread(kafka::destroy));
         }
@@ -58,7 +61,16 @@ public final class TestInfrastructure {
         registry.add("spring.datasource.username", TestInfrastructure::username);
         registry.add("spring.datasource.password", TestInfrastructure::password);
         registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
+        // One relay's transactional id per database, not per service: a test JVM keeps contexts of one service over
+        // several databases alive at once, and relays of one id fence each other (ADR 15).
+        registry.add("till.outbox.relay.transactional-id", () -> transactionalId(jdbcUrl));
         TestCredentials.register(registry);
+    }
+
+    /** The transactional id of the relay whose outbox is in the database at {@code jdbcUrl}. */
+    public static String transactionalId(String jdbcUrl) {
+        String path = jdbcUrl.replaceFirst("\\?.*$", "");
+        return "test-relay-" + path.substring(path.lastIndexOf('/') + 1);
     }
 
     public static String username() {

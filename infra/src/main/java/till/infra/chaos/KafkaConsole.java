@@ -108,6 +108,8 @@ final class KafkaConsole {
                 StringDeserializer.class,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false));
+        // The relays publish in Kafka transactions (ADR 15): read_uncommitted would show aborted ones' records too.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()

@@ -22,8 +22,8 @@ import till.platform.kafka.Topics;
 
 /**
  * What each service's identity may do on the broker, and nothing more (the broker denies whatever no ACL allows):
- * read each topic it consumes in its own consumer group (a grant per topic), and write the topics it produces and the dead-letter
- * topic of the one it consumes. No service may create topics: the stack creates them as the operator before any
+ * read each topic it consumes in its own consumer group (a grant per topic), write the topics it produces and the
+ * dead-letter topic of the one it consumes, and use its relay's transactional id (ADR 15). No service may create topics: the stack creates them as the operator before any
  * service starts, and tells the services not to declare them ({@code SPRING_KAFKA_ADMIN_AUTO_CREATE=false}).
  * docker-compose.yml grants the same.
  */
@@ -73,7 +73,19 @@ final class KafkaAcls {
                 bindings.add(allow(principal, ResourceType.TOPIC, topic, AclOperation.WRITE));
             }
         }
+        for (TillService.Name service : TillService.Name.values()) {
+            String principal = "User:" + credentials.service(service).user();
+            bindings.add(allow(principal, ResourceType.TRANSACTIONAL_ID, transactionalId(service), AclOperation.WRITE));
+        }
         return bindings;
+    }
+
+    /**
+     * The transactional id of the service's outbox relay: the platform's default, {@code <spring.application.name>-relay}
+     * (ADR 15), with each service's application name {@code <id>-service}.
+     */
+    static String transactionalId(TillService.Name service) {
+        return service.id() + "-service-relay";
     }
 
     private static AclBinding allow(String principal, ResourceType type, String name, AclOperation operation) {

@@ -16,7 +16,9 @@ import till.infra.stack.PrivateFiles;
 /**
  * {@code ./run kafka <tool> [args]}: Kafka's own console tools (from Maven Central's kafka-tools) against the
  * running stack, with {@code --bootstrap-server} filled in from {@code .stack/env} unless given, logged in as the
- * operator ({@code --command-config}).
+ * operator ({@code --command-config}). {@code console-consumer} reads with {@code --isolation-level read_committed}
+ * unless the caller sets the isolation level: the relay publishes in Kafka transactions (ADR 15), and a
+ * {@code read_uncommitted} reader would also see the records of aborted ones.
  */
 public final class KafkaTool {
 
@@ -64,9 +66,17 @@ public final class KafkaTool {
                 toolArgs.addAll(0, List.of("--bootstrap-server", String.valueOf(bootstrapServers)));
             }
             // Every tool here reads its client's settings from --command-config: the operator's login, unless the
-            // caller brings a file of their own.
+            // caller brings a file of their own. First, as --bootstrap-server: the tools with subcommands
+            // (transactions, metadata-quorum) take their common options only before the subcommand.
             if (!kafka.isEmpty() && Collections.disjoint(toolArgs, CONFIG_FILE_OPTIONS)) {
-                toolArgs.addAll(List.of("--command-config", commandConfig(kafka).toString()));
+                toolArgs.addAll(
+                        0, List.of("--command-config", commandConfig(kafka).toString()));
+            }
+            // Till's topics are read committed (ADR 15): read_uncommitted shows aborted transactions' records too.
+            if (tool.equals("console-consumer")
+                    && toolArgs.stream()
+                            .noneMatch(arg -> arg.startsWith("--isolation-level") || arg.contains("isolation.level"))) {
+                toolArgs.addAll(List.of("--isolation-level", "read_committed"));
             }
         }
         try {

@@ -59,6 +59,8 @@ public final class Replay {
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        // Dead letters are written outside transactions, but every reader of Till's topics reads committed (ADR 15).
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Properties producerProps = new Properties();
         producerProps.putAll(kafka);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import till.platform.kafka.Topics;
 
@@ -33,6 +34,19 @@ class KafkaAclsMatchComposeTest {
                 .extracting(g -> said(g, g.produces()))
                 .containsExactlyInAnyOrderElementsOf(
                         KafkaAcls.GRANTS.stream().map(g -> said(g, g.writes())).toList());
+    }
+
+    @Test
+    void composeGrantsEachServiceItsRelaysTransactionalId() throws IOException {
+        List<String> inCompose = Files.readAllLines(SCRIPT).stream()
+                .filter(line -> line.startsWith("transactional_id "))
+                .map(line -> line.substring("transactional_id ".length()).trim())
+                .toList();
+
+        assertThat(inCompose)
+                .containsExactlyInAnyOrderElementsOf(Stream.of(TillService.Name.values())
+                        .map(service -> service.id() + " " + KafkaAcls.transactionalId(service))
+                        .toList());
     }
 
     private static String said(KafkaAcls.Grant grant, List<String> writes) {

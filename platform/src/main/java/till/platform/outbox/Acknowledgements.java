@@ -144,6 +144,13 @@ final class Acknowledgements {
         }
     }
 
+    /** A send failed before its rows were handed over: the dispatcher must start again all the same. */
+    void failed(Throwable error) {
+        metrics.failed();
+        sendFailure.compareAndSet(null, error);
+        dispatcher.signal();
+    }
+
     /**
      * Waits (at most {@code atMost}) until every row handed over is acknowledged or failed, then forgets what was
      * handed over and the failure: the dispatcher starts again from the oldest unsent row.

@@ -7,11 +7,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,9 +53,16 @@ import tools.jackson.databind.json.JsonMapper;
  *       the log: the idempotent producer keeps a partition's records in order across its retries, but not when a
  *       record fails for good while later ones are in flight (a broker killed with kill -9 can answer a batch
  *       OUT_OF_ORDER_SEQUENCE_NUMBER and take the next after an epoch bump: StackFaultsIT saw a key's row 8 land
- *       after its rows 9 to 17). Rows of other keys still go without waiting, so the pipeline stays full.
+ *       after its rows 9 to 17). Rows of other keys still go without waiting, so the pipeline stays full;
+ *   <li>except in a hand-over (a page, or the rows of the ready tickets) in which a topic and key has more than one
+ *       row: it goes in one Kafka transaction ({@link RelayTransactions}, ADR 15), whose records land in send order
+ *       and all together or not at all, for {@code read_committed} readers. It begins once the unacknowledged row
+ *       of each of its keys is in the log, and the next hand-over begins after its commit, so neither a row before
+ *       it nor a row after it can land on the wrong side of it. A key's rows then wait for one commit, not for one
+ *       round trip each, which is what a hot product needs.
  * </ol>
- * If a send fails, the dispatcher closes the direct line, stops handing rows over, waits until everything handed
+ * If a send or a transaction fails, the dispatcher closes the direct line, stops handing rows over (a failed
+ * transaction's rows are in no key's chain: nothing may follow them), waits until everything handed
  * over is settled, and starts again from the oldest unsent row: the redelivered rows are duplicates the consumers'
  * inboxes skip, and the first delivery of every row stays in order. A relay killed between the broker's
  * acknowledgement and the mark publishes those rows again after restart, for the same reason and with the same
@@ -86,6 +98,7 @@ final class Dispatcher {
             """;
 
     private final KafkaTemplate<String, String> kafka;
+    private final RelayTransactions transactions;
     private final JsonMapper mapper;
     private final Acknowledgements acknowledgements;
     private final WakeUps wakeUps;
@@ -103,6 +116,7 @@ final class Dispatcher {
 
     Dispatcher(
             KafkaTemplate<String, String> kafka,
+            RelayTransactions transactions,
             JsonMapper mapper,
             Acknowledgements acknowledgements,
             WakeUps wakeUps,
@@ -110,6 +124,7 @@ final class Dispatcher {
             OutboxMetrics metrics,
             OutboxProperties properties) {
         this.kafka = kafka;
+        this.transactions = transactions;
         this.mapper = mapper;
         this.acknowledgements = acknowledgements;
         this.wakeUps = wakeUps;
@@ -128,6 +143,8 @@ final class Dispatcher {
     Duration publishWhileLeading(Connection lease, Duration backoff, Stopping stopping) throws SQLException {
         Batches batches = Batches.FROM_SCRATCH;
         long nextRead = System.nanoTime();
+        // Before any row: a killed leader's open transaction is aborted now, not when this leader first needs one.
+        transactions.open();
         direct.open();
         try {
             while (stopping.running()) {
@@ -148,6 +165,7 @@ final class Dispatcher {
                             String.valueOf(cause));
                     stopping.pause(backoff);
                     backoff = doubled(backoff);
+                    transactions.open();
                     direct.open();
                     continue;
                 }
@@ -163,18 +181,18 @@ final class Dispatcher {
                 }
                 String lastBatch = batches.previous();
                 if (batches.current() == null && lastBatch != null) {
-                    handOverTickets(Snapshot.parse(lastBatch));
+                    handOverTickets(Snapshot.parse(lastBatch), stopping);
                 }
                 if (batches.current() == null && !wakeUps.tableWanted() && System.nanoTime() < nextRead) {
                     wakeUps.await(Duration.ofNanos(nextRead - System.nanoTime()), stopping);
                     continue;
                 }
                 Page page = nextPage(lease, batches, limit);
-                for (OutboxRow row : page.rows()) {
-                    if (!direct.wasHandedOver(row.seq()) && !handOver(row)) {
-                        break;
-                    }
-                }
+                handOverAll(
+                        page.rows().stream()
+                                .filter(row -> !direct.wasHandedOver(row.seq()))
+                                .toList(),
+                        stopping);
                 batches = batches.after(page, limit);
                 if (batches.current() == null) {
                     direct.forgetSeenBy(Snapshot.parse(page.snapshot()));
@@ -186,6 +204,7 @@ final class Dispatcher {
             }
         } finally {
             direct.close();
+            transactions.close();
         }
         return backoff;
     }
@@ -196,13 +215,15 @@ final class Dispatcher {
      * otherwise that ticket's rows are left to the table. Stops at a pending ticket, or when the pipeline is full;
      * asks for a read of the table if a pending ticket holds up ready ones.
      */
-    private void handOverTickets(Snapshot lastBatch) {
+    private void handOverTickets(Snapshot lastBatch, Stopping stopping) {
+        List<OutboxRow> rows = new ArrayList<>();
         for (DirectHandOver.Ticket ticket = direct.next(lastBatch);
                 ticket != null && acknowledgements.failure() == null;
                 ticket = direct.next(lastBatch)) {
-            if (acknowledgements.inPipeline() + ticket.rows().size() > maxInFlight) {
-                return;
+            if (acknowledgements.inPipeline() + rows.size() + ticket.rows().size() > maxInFlight) {
+                break;
             }
+            // A ticket taken earlier in this loop counts as in the pipeline: its rows go before this one's.
             if (!ticket.earlier().stream().allMatch(this::inPipeline)) {
                 direct.leaveToTheTable(ticket);
                 metrics.leftToTheTable();
@@ -210,14 +231,91 @@ final class Dispatcher {
             }
             direct.handedOver(ticket);
             metrics.handedOverDirectly(ticket.rows().size());
-            for (OutboxRow row : ticket.rows()) {
-                if (!handOver(row)) {
-                    return;
-                }
-            }
+            rows.addAll(ticket.rows());
         }
+        handOverAll(rows, stopping);
         if (direct.headHoldsUpReadyTickets()) {
             wakeUps.signal();
+        }
+    }
+
+    /**
+     * Hands rows over in their order: in one Kafka transaction if a topic and key has more than one row among them
+     * (ADR 15), otherwise each on its own behind its key's unacknowledged row (ADR 7). Returns early if a send
+     * failed (the failure is recorded, and the dispatcher starts again) or the relay stops.
+     */
+    private void handOverAll(List<OutboxRow> rows, Stopping stopping) {
+        if (acknowledgements.failure() != null) {
+            // Nothing more until the dispatcher starts again: a failed transaction's rows are in no key's chain, so
+            // a later row of their key, sent now, would land before them.
+            return;
+        }
+        if (transactions.enabled() && aKeyRepeats(rows)) {
+            handOverInTransaction(rows, stopping);
+            return;
+        }
+        for (OutboxRow row : rows) {
+            if (!handOver(row)) {
+                return;
+            }
+        }
+    }
+
+    private static boolean aKeyRepeats(List<OutboxRow> rows) {
+        Set<TopicKey> keys = new HashSet<>();
+        for (OutboxRow row : rows) {
+            if (!keys.add(TopicKey.of(row))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sends the rows in one transaction, once the unacknowledged row of each of their keys is in the log (sent on
+     * its own before, it could otherwise fail and be sent again after them), and settles them when the commit is
+     * done: only then are they in the log. Blocks the dispatcher meanwhile; the next hand-over of these keys
+     * begins after the commit, so it cannot overtake them.
+     */
+    private void handOverInTransaction(List<OutboxRow> rows, Stopping stopping) {
+        for (TopicKey key : rows.stream().map(TopicKey::of).distinct().toList()) {
+            CompletableFuture<?> previous = unacknowledged.get(key);
+            try {
+                while (previous != null && !previous.isDone()) {
+                    if (!stopping.running()) {
+                        // The rows stay unsent in the table: the next leadership reads them from scratch.
+                        return;
+                    }
+                    try {
+                        previous.get(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (TimeoutException stillWaiting) {
+                        // Checks for a stop, then waits on.
+                    }
+                }
+            } catch (ExecutionException failed) {
+                // Its callback records the failure too, perhaps not yet: record it before the dispatcher looks.
+                acknowledgements.failed(failed.getCause() == null ? failed : failed.getCause());
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping.stop();
+                return;
+            }
+        }
+        List<ProducerRecord<String, String>> records = new ArrayList<>(rows.size());
+        for (OutboxRow row : rows) {
+            records.add(record(row));
+            acknowledgements.handingOver(row.seq());
+        }
+        Throwable failure = null;
+        try {
+            transactions.commit(records);
+            metrics.transaction(rows.size());
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (OutboxRow row : rows) {
+            acknowledgements.settled(row, failure);
         }
     }
 
@@ -271,11 +369,9 @@ final class Dispatcher {
      * this class's Javadoc); false if it failed at once, or its key's previous row failed (the failure is recorded).
      */
     private boolean handOver(OutboxRow row) {
-        ProducerRecord<String, String> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
-        mapper.readValue(row.headers(), HEADERS)
-                .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        ProducerRecord<String, String> record = record(row);
         acknowledgements.handingOver(row.seq());
-        TopicKey key = new TopicKey(row.topic(), row.key());
+        TopicKey key = TopicKey.of(row);
         // Only this thread adds; callbacks remove a key's entry once its last send is acknowledged.
         CompletableFuture<?> previous = unacknowledged.get(key);
         CompletableFuture<?> sent = previous == null
@@ -292,6 +388,13 @@ final class Dispatcher {
         return !sent.isCompletedExceptionally();
     }
 
+    private ProducerRecord<String, String> record(OutboxRow row) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
+        mapper.readValue(row.headers(), HEADERS)
+                .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        return record;
+    }
+
     private CompletableFuture<?> send(ProducerRecord<String, String> record) {
         try {
             return kafka.send(record);
@@ -300,7 +403,12 @@ final class Dispatcher {
         }
     }
 
-    private record TopicKey(String topic, String key) {}
+    private record TopicKey(String topic, String key) {
+
+        static TopicKey of(OutboxRow row) {
+            return new TopicKey(row.topic(), row.key());
+        }
+    }
 
     /** A page of rows and the snapshot of the batch it belongs to. */
     private record Page(String snapshot, List<OutboxRow> rows) {}

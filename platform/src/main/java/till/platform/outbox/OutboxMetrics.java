@@ -19,6 +19,8 @@ final class OutboxMetrics {
     private final Counter handedOverDirectly;
     private final Counter leftToTheTable;
     private final Counter reads;
+    private final Counter transactions;
+    private final Counter rowsInTransactions;
     private final MeterRegistry meters;
 
     OutboxMetrics(MeterRegistry meters, JdbcClient jdbc) {
@@ -36,6 +38,12 @@ final class OutboxMetrics {
                 .register(meters);
         this.reads = Counter.builder("till.outbox.reads")
                 .description("pages of unsent rows the active relay read from the table")
+                .register(meters);
+        this.transactions = Counter.builder("till.outbox.transactions")
+                .description("hand-overs committed in one Kafka transaction, because a topic and key repeated in them")
+                .register(meters);
+        this.rowsInTransactions = Counter.builder("till.outbox.transaction.rows")
+                .description("rows published in Kafka transactions")
                 .register(meters);
         Gauge.builder("till.outbox.backlog", jdbc, OutboxMetrics::backlog)
                 .description("outbox rows not yet acknowledged by the broker")
@@ -61,6 +69,17 @@ final class OutboxMetrics {
 
     void handedOverDirectly(int rows) {
         handedOverDirectly.increment(rows);
+    }
+
+    /** A hand-over of {@code rows} was committed in one Kafka transaction (ADR 15). */
+    void transaction(int rows) {
+        transactions.increment();
+        rowsInTransactions.increment(rows);
+    }
+
+    /** Kafka transactions committed so far. */
+    long transactions() {
+        return (long) transactions.count();
     }
 
     void leftToTheTable() {

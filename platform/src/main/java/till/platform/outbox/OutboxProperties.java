@@ -43,14 +43,18 @@ record OutboxProperties(
      * @param enabled {@code false} leaves rows unsent: for fault tests, or when change-data capture publishes them
      * @param directHandOver whether a transaction in the active relay's instance hands its rows to the relay after
      *     commit, sparing the read of the table (ADR 6); {@code false} leaves every row to the table
+     * @param transactionalId the Kafka transactional id of the service's relay, the same on every instance (ADR 15;
+     *     the platform's default is {@code <spring.application.name>-relay}); empty: no transactions, every row goes
+     *     on its own behind its key's unacknowledged row (ADR 7)
      */
     record Relay(
             @DefaultValue("true") boolean enabled,
-            @DefaultValue("true") boolean directHandOver) {}
+            @DefaultValue("true") boolean directHandOver,
+            @DefaultValue("") String transactionalId) {}
 
-    /** The defaults, with these overrides: for tests and benchmarks that run relays of their own. */
+    /** The defaults, with these overrides and no transactions: for tests and benchmarks with relays of their own. */
     static OutboxProperties of(int batchSize, int maxInFlight, Duration pollInterval, boolean enabled) {
-        return of(batchSize, maxInFlight, pollInterval, new Relay(enabled, true));
+        return of(batchSize, maxInFlight, pollInterval, new Relay(enabled, true, ""));
     }
 
     static OutboxProperties of(int batchSize, int maxInFlight, Duration pollInterval, Relay relay) {

@@ -21,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * of which does one job: {@link RelayLease} (one active relay per database), {@link Dispatcher} (reads batches of
  * commits and hands rows to the producer; the per-key order argument is there), {@link Acknowledgements} (the
  * producer's answers and the marker thread), {@link WakeUps} (in-process hints and {@code LISTEN}),
- * {@link DirectHandOver} (rows a transaction hands over itself after commit) and {@link OutboxMetrics}. {@link OutboxCleanup} deletes sent rows.
+ * {@link DirectHandOver} (rows a transaction hands over itself after commit), {@link RelayTransactions} (the Kafka
+ * transactions of hand-overs in which a key repeats) and {@link OutboxMetrics}. {@link OutboxCleanup} deletes sent rows.
  *
  * <p>Three threads: the dispatcher (which also tries the lease every poll interval while another relay holds it),
  * the marker and the listener.
@@ -39,6 +40,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final WakeUps wakeUps = new WakeUps();
     private final Acknowledgements acknowledgements;
     private final DirectHandOver direct;
+    private final RelayTransactions transactions;
     private final Dispatcher dispatcher;
 
     private volatile Stopping stopping = new Stopping();
@@ -65,7 +67,11 @@ public class OutboxRelay implements SmartLifecycle {
                 properties.markDelay());
         metrics.inFlight(acknowledgements::unsettled);
         this.direct = new DirectHandOver(properties.maxInFlight(), wakeUps);
-        this.dispatcher = new Dispatcher(kafka, mapper, acknowledgements, wakeUps, direct, metrics, properties);
+        this.transactions = new RelayTransactions(
+                kafka.getProducerFactory().getConfigurationProperties(),
+                properties.relay().transactionalId());
+        this.dispatcher =
+                new Dispatcher(kafka, transactions, mapper, acknowledgements, wakeUps, direct, metrics, properties);
         stopping.stop();
     }
 
@@ -94,6 +100,11 @@ public class OutboxRelay implements SmartLifecycle {
     /** Rows handed over directly so far (a test's view of the meter). */
     long directHandOvers() {
         return metrics.directHandOvers();
+    }
+
+    /** Hand-overs committed in Kafka transactions so far (a test's view of the meter). */
+    long transactions() {
+        return metrics.transactions();
     }
 
     /** Pages read from the table so far (a test's and the benchmark's view of the meter). */

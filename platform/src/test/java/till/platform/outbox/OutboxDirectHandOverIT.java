@@ -224,7 +224,12 @@ class OutboxDirectHandOverIT extends PlatformHarness {
                 kafka,
                 mapper,
                 new SimpleMeterRegistry(),
-                OutboxProperties.of(100, 400, pollInterval, true));
+                OutboxProperties.of(
+                        100,
+                        400,
+                        pollInterval,
+                        // The context's relay's: relays of one outbox share it (ADR 15).
+                        new OutboxProperties.Relay(true, true, TestInfrastructure.transactionalId(DATABASE))));
     }
 
     /** A started relay that holds the lease and takes tickets. */

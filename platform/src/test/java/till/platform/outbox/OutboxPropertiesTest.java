@@ -31,7 +31,7 @@ class OutboxPropertiesTest {
                         Duration.ofMillis(100),
                         Duration.ofHours(24),
                         Duration.ofMinutes(10),
-                        new OutboxProperties.Relay(true, true))));
+                        new OutboxProperties.Relay(true, true, ""))));
     }
 
     @Test
@@ -53,7 +53,7 @@ class OutboxPropertiesTest {
                                 Duration.ZERO,
                                 Duration.ofHours(1),
                                 Duration.ofMinutes(1),
-                                new OutboxProperties.Relay(false, false))));
+                                new OutboxProperties.Relay(false, false, ""))));
     }
 
     @Test

@@ -116,7 +116,7 @@ class OutboxRelayBenchmarkIT {
                 kafka,
                 mapper,
                 new SimpleMeterRegistry(),
-                OutboxProperties.of(500, 2000, Duration.ofMillis(200), new OutboxProperties.Relay(true, DIRECT)));
+                OutboxProperties.of(500, 2000, Duration.ofMillis(200), new OutboxProperties.Relay(true, DIRECT, "")));
     }
 
     /** Writes {@code events} messages (one transaction for the relay) and returns their ids. */
@@ -340,6 +340,8 @@ class OutboxRelayBenchmarkIT {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // What Till's services read, and what the SPEC asks of every reader (ADR 15).
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

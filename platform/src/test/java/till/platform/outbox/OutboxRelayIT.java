@@ -84,7 +84,7 @@ class OutboxRelayIT extends PlatformHarness {
         List<ConsumerRecord<String, String>> records =
                 read(Topics.LEDGER_EVENTS, r -> r.key().startsWith(run), found -> found.size() >= KEYS * PER_KEY);
         assertThat(records).hasSize(KEYS * PER_KEY);
-        Map<String, List<Integer>> sequences = sequencesPerKey(records);
+        Map<String, List<Integer>> sequences = sequencesPerKey(mapper, records);
         assertThat(sequences).hasSize(KEYS);
         sequences.forEach((key, seqs) -> assertThat(seqs).as(key).isEqualTo(IN_ORDER));
     }
@@ -118,10 +118,7 @@ class OutboxRelayIT extends PlatformHarness {
                                 .size()
                         >= KEYS * PER_KEY);
         assertThat(killed).as("sessions of the active relay terminated").hasValueGreaterThanOrEqualTo(2);
-        Map<String, List<Integer>> firstDeliveries = new LinkedHashMap<>();
-        sequencesPerKey(records)
-                .forEach((key, seqs) ->
-                        firstDeliveries.put(key, seqs.stream().distinct().toList()));
+        Map<String, List<Integer>> firstDeliveries = firstDeliveries(mapper, records);
         assertThat(firstDeliveries).hasSize(KEYS);
         firstDeliveries.forEach((key, seqs) -> assertThat(seqs).as(key).isEqualTo(IN_ORDER));
     }
@@ -179,7 +176,12 @@ class OutboxRelayIT extends PlatformHarness {
                 kafka,
                 mapper,
                 new SimpleMeterRegistry(),
-                OutboxProperties.of(100, 400, pollInterval, true));
+                OutboxProperties.of(
+                        100,
+                        400,
+                        pollInterval,
+                        // The context's relay's: relays of one outbox share it (ADR 15).
+                        new OutboxProperties.Relay(true, true, TestInfrastructure.transactionalId(DATABASE))));
     }
 
     /**
@@ -234,7 +236,17 @@ class OutboxRelayIT extends PlatformHarness {
                         == 0);
     }
 
-    private Map<String, List<Integer>> sequencesPerKey(List<ConsumerRecord<String, String>> records) {
+    /** Each key's first deliveries: its {@link Numbered} seqs in the order they first arrived. */
+    static Map<String, List<Integer>> firstDeliveries(JsonMapper mapper, List<ConsumerRecord<String, String>> records) {
+        Map<String, List<Integer>> firstDeliveries = new LinkedHashMap<>();
+        sequencesPerKey(mapper, records)
+                .forEach((key, seqs) ->
+                        firstDeliveries.put(key, seqs.stream().distinct().toList()));
+        return firstDeliveries;
+    }
+
+    /** Each key's {@link Numbered} seqs in the order they arrived. */
+    static Map<String, List<Integer>> sequencesPerKey(JsonMapper mapper, List<ConsumerRecord<String, String>> records) {
         Map<String, List<Integer>> sequences = new LinkedHashMap<>();
         for (ConsumerRecord<String, String> record : records) {
             int seq = mapper.readTree(record.value()).get("data").get("seq").asInt();
