@@ -73,6 +73,7 @@ final class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final int LEASE_CHECK_SECONDS = 5;
 
     /**
      * One page of a batch of commits (ADR 4): unsent rows committed by the batch's snapshot and not by the previous
@@ -165,6 +166,11 @@ final class Dispatcher {
                             String.valueOf(cause));
                     stopping.pause(backoff);
                     backoff = doubled(backoff);
+                    // Only while this relay still leads: opening fences every other producer of the id, and a relay
+                    // whose session (and with it the lease) is gone would fence the one that took the lease over.
+                    if (!lease.isValid(LEASE_CHECK_SECONDS)) {
+                        throw new SQLException("outbox relay: the lease connection is gone");
+                    }
                     transactions.open();
                     direct.open();
                     continue;
