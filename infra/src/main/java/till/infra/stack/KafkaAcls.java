@@ -23,8 +23,9 @@ import till.platform.kafka.Topics;
 /**
  * What each service's identity may do on the broker, and nothing more (the broker denies whatever no ACL allows):
  * read each topic it consumes in its own consumer group (a grant per topic), write the topics it produces and the
- * dead-letter topic of the one it consumes, and use its relay's transactional id (ADR 15). No service may create topics: the stack creates them as the operator before any
- * service starts, and tells the services not to declare them ({@code SPRING_KAFKA_ADMIN_AUTO_CREATE=false}).
+ * dead-letter topic of the one it consumes, and use its relay's transactional id (ADR 15). No service may create
+ * topics: the stack creates them as the operator before any service starts, and tells the services not to declare
+ * them ({@code SPRING_KAFKA_ADMIN_AUTO_CREATE=false}).
  * docker-compose.yml grants the same.
  */
 final class KafkaAcls {
@@ -81,8 +82,8 @@ final class KafkaAcls {
     }
 
     /**
-     * The transactional id of the service's outbox relay: the platform's default, {@code <spring.application.name>-relay}
-     * (ADR 15), with each service's application name {@code <id>-service}.
+     * The transactional id of the service's outbox relay: the platform's default,
+     * {@code <spring.application.name>-relay} (ADR 15), with each service's application name {@code <id>-service}.
      */
     static String transactionalId(TillService.Name service) {
         return service.id() + "-service-relay";

@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * commits and hands rows to the producer; the per-key order argument is there), {@link Acknowledgements} (the
  * producer's answers and the marker thread), {@link WakeUps} (in-process hints and {@code LISTEN}),
  * {@link DirectHandOver} (rows a transaction hands over itself after commit), {@link RelayTransactions} (the Kafka
- * transactions of hand-overs in which a key repeats) and {@link OutboxMetrics}. {@link OutboxCleanup} deletes sent rows.
+ * transactions of hand-overs in which a key repeats) and {@link OutboxMetrics}. {@link OutboxCleanup} deletes sent
+ * rows.
  *
  * <p>Three threads: the dispatcher (which also tries the lease every poll interval while another relay holds it),
  * the marker and the listener.
