@@ -144,9 +144,11 @@ final class Acknowledgements {
         }
     }
 
-    /** A send failed before its rows were handed over: the dispatcher must start again all the same. */
+    /**
+     * The dispatcher saw a failed send before its own callback recorded it ({@link #settled} counts it, perhaps
+     * later): the dispatcher starts again all the same.
+     */
     void failed(Throwable error) {
-        metrics.failed();
         sendFailure.compareAndSet(null, error);
         dispatcher.signal();
     }
