@@ -90,7 +90,7 @@ class KafkaAclIT extends StackTest {
     void eachRelayUsesItsOwnTransactionalIdAndNoOther() throws Exception {
         try (Admin admin = Admin.create(stack.kafkaClientConfig())) {
             List<String> ids = Stream.of(TillService.Name.values())
-                    .map(service -> service.id() + "-service-relay")
+                    .map(TillService.Name::relayTransactionalId)
                     .toList();
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(() -> assertThat(
@@ -99,7 +99,7 @@ class KafkaAclIT extends StackTest {
                             .containsOnlyKeys(ids));
         }
         Map<String, Object> config = new HashMap<>(stack.kafkaClientConfig(TillService.Name.CHECKOUT));
-        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "ledger-service-relay");
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TillService.Name.LEDGER.relayTransactionalId());
         try (KafkaProducer<String, String> producer = producer(config)) {
             assertThat(refusal(producer::initTransactions)).isInstanceOf(TransactionalIdAuthorizationException.class);
         }

@@ -76,17 +76,10 @@ final class KafkaAcls {
         }
         for (TillService.Name service : TillService.Name.values()) {
             String principal = "User:" + credentials.service(service).user();
-            bindings.add(allow(principal, ResourceType.TRANSACTIONAL_ID, transactionalId(service), AclOperation.WRITE));
+            bindings.add(allow(
+                    principal, ResourceType.TRANSACTIONAL_ID, service.relayTransactionalId(), AclOperation.WRITE));
         }
         return bindings;
-    }
-
-    /**
-     * The transactional id of the service's outbox relay: the platform's default,
-     * {@code <spring.application.name>-relay} (ADR 15), with each service's application name {@code <id>-service}.
-     */
-    static String transactionalId(TillService.Name service) {
-        return service.id() + "-service-relay";
     }
 
     private static AclBinding allow(String principal, ResourceType type, String name, AclOperation operation) {

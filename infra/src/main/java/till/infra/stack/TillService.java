@@ -53,6 +53,14 @@ public final class TillService {
             return id;
         }
 
+        /**
+         * The Kafka transactional id of the service's outbox relay: the platform's default,
+         * {@code <spring.application.name>-relay} (ADR 15), each service's application name being {@code <id>-service}.
+         */
+        public String relayTransactionalId() {
+            return id + "-service-relay";
+        }
+
         String envPrefix() {
             return name();
         }

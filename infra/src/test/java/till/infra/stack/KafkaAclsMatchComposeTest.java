@@ -45,7 +45,7 @@ class KafkaAclsMatchComposeTest {
 
         assertThat(inCompose)
                 .containsExactlyInAnyOrderElementsOf(Stream.of(TillService.Name.values())
-                        .map(service -> service.id() + " " + KafkaAcls.transactionalId(service))
+                        .map(service -> service.id() + " " + service.relayTransactionalId())
                         .toList());
     }
 

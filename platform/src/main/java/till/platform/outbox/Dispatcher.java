@@ -285,26 +285,8 @@ final class Dispatcher {
      */
     private void handOverInTransaction(List<OutboxRow> rows, Stopping stopping) {
         for (TopicKey key : rows.stream().map(TopicKey::of).distinct().toList()) {
-            CompletableFuture<?> previous = unacknowledged.get(key);
-            try {
-                while (previous != null && !previous.isDone()) {
-                    if (!stopping.running()) {
-                        // The rows stay unsent in the table: the next leadership reads them from scratch.
-                        return;
-                    }
-                    try {
-                        previous.get(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-                    } catch (TimeoutException stillWaiting) {
-                        // Checks for a stop, then waits on.
-                    }
-                }
-            } catch (ExecutionException failed) {
-                // Its callback records the failure too, perhaps not yet: record it before the dispatcher looks.
-                acknowledgements.failed(failed.getCause() == null ? failed : failed.getCause());
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stopping.stop();
+            if (!acknowledged(unacknowledged.get(key), stopping)) {
+                // The rows stay unsent in the table: the dispatcher starts again, or the next leadership does.
                 return;
             }
         }
@@ -323,6 +305,28 @@ final class Dispatcher {
         for (OutboxRow row : rows) {
             acknowledgements.settled(row, failure);
         }
+    }
+
+    /**
+     * Waits until a key's unacknowledged send (if any) is acknowledged: true. False if it failed (recorded here, as
+     * its own callback may not have yet) or the relay stops meanwhile.
+     */
+    private boolean acknowledged(@Nullable CompletableFuture<?> send, Stopping stopping) {
+        while (send != null && stopping.running()) {
+            try {
+                send.get(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                return true;
+            } catch (TimeoutException stillWaiting) {
+                // Checks for a stop, then waits on.
+            } catch (ExecutionException failed) {
+                acknowledgements.failed(failed.getCause() == null ? failed : failed.getCause());
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping.stop();
+            }
+        }
+        return send == null;
     }
 
     /** Handed to the producer in this run of the pipeline, directly or from a batch. */

@@ -97,12 +97,16 @@ final class RelayTransactions implements AutoCloseable {
         }
     }
 
-    /** Closes the producer, if any: the lease is lost or the relay stops. */
+    /**
+     * Closes the producer, if any: the lease is lost or the relay stops. No transaction is open then: {@link #commit}
+     * ends every one it begins before it returns.
+     */
     @Override
     public void close() {
         Producer<String, String> open = producer;
+        producer = null;
         if (open != null) {
-            discard(open);
+            open.close(Duration.ofSeconds(5));
         }
     }
 
@@ -127,7 +131,7 @@ final class RelayTransactions implements AutoCloseable {
         try {
             open.abortTransaction();
         } catch (RuntimeException e) {
-            // No transaction in progress, or the producer is fenced or broken: the next open() aborts what is left.
+            // The producer is fenced or broken: the next open() aborts what is left.
             log.debug("outbox relay's transaction not aborted by its own producer: {}", e.toString());
         }
         open.close(Duration.ofSeconds(5));

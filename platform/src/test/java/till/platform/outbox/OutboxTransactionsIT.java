@@ -1,6 +1,7 @@
 package till.platform.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -251,8 +252,7 @@ class OutboxTransactionsIT extends PlatformHarness {
 
     /** Every record of the run, read once nothing of it is left unsent. */
     private List<ConsumerRecord<String, String>> readAll(String run) {
-        org.awaitility.Awaitility.await()
-                .atMost(Duration.ofSeconds(90))
+        await().atMost(Duration.ofSeconds(90))
                 .until(() -> jdbc.sql("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
                                 .query(Long.class)
                                 .single()
