@@ -48,7 +48,7 @@ class StackFaultsIT extends StackTest {
             assertThat(stock.get("onHand").asLong()).isEqualTo(3);
             assertThat(balance(customer)).isZero();
         });
-        assertSound();
+        till.assertSound();
     }
 
     @Test
@@ -113,7 +113,7 @@ class StackFaultsIT extends StackTest {
             assertThat(confirmedOf.values())
                     .allSatisfy(units -> assertThat(units * price).isLessThanOrEqualTo(creditLimit));
             assertThat(confirmedOf).isNotEmpty();
-            assertSound();
+            till.assertSound();
         }
     }
 
@@ -198,7 +198,7 @@ class StackFaultsIT extends StackTest {
             assertThat(Till.count(timeline, "RECEIVED", "till.inventory.StockReserved"))
                     .isEqualTo(1);
         });
-        assertSound();
+        till.assertSound();
     }
 
     @Test
@@ -255,7 +255,7 @@ class StackFaultsIT extends StackTest {
                     .containsSubsequence(expected);
             assertThat(seen).as("order of %s", id).isSorted();
         }
-        assertSound();
+        till.assertSound();
     }
 
     /**
@@ -323,19 +323,5 @@ class StackFaultsIT extends StackTest {
             Thread.sleep(250);
         }
         throw new AssertionError("the sale for " + customerId + " was never accepted");
-    }
-
-    private void assertSound() {
-        for (String service : List.of(checkout, inventory, ledger)) {
-            await().atMost(Duration.ofSeconds(30))
-                    .untilAsserted(() -> assertThat(client.get(service + "/actuator/invariants")
-                                    .body()
-                                    .get("sound")
-                                    .asBoolean())
-                            .as(service + " "
-                                    + client.get(service + "/actuator/invariants")
-                                            .body())
-                            .isTrue());
-        }
     }
 }

@@ -1,6 +1,5 @@
 package till.infra.chaos;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import till.infra.stack.ChildProcess;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
 import till.platform.kafka.Topics;
@@ -136,19 +136,9 @@ final class Faults {
     }
 
     private static void signal(String signal, long pid) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid))
-                    .redirectErrorStream(true)
-                    .start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                // Gone in the meantime (killed by another fault): nothing left to stop or wake.
-                System.err.println("chaos: kill -" + signal + " " + pid + " did not succeed");
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("could not send SIG" + signal + " to " + pid, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted sending SIG" + signal + " to " + pid, e);
+        if (!ChildProcess.signal(signal, pid)) {
+            // Gone in the meantime (killed by another fault): nothing left to stop or wake.
+            System.err.println("chaos: kill -" + signal + " " + pid + " did not succeed");
         }
     }
 

@@ -123,6 +123,24 @@ public final class ChildProcess {
         stop(Duration.ofSeconds(20));
     }
 
+    /**
+     * Sends process {@code pid} a signal with {@code kill -SIGNAL}: {@code STOP} freezes it wherever it is, {@code
+     * CONT} lets it go on. Returns whether it was delivered (false when the process is gone).
+     */
+    public static boolean signal(String signal, long pid) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid))
+                    .redirectErrorStream(true)
+                    .start();
+            return kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not send SIG" + signal + " to " + pid, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted sending SIG" + signal + " to " + pid, e);
+        }
+    }
+
     /** TERM, then KILL if it has not exited within {@code grace}. */
     public void stop(Duration grace) {
         if (!process.isAlive()) {

@@ -46,15 +46,29 @@ record OutboxProperties(
      * @param transactionalId the Kafka transactional id of the service's relay, the same on every instance (ADR 15;
      *     the platform's default is {@code <spring.application.name>-relay}); empty: no transactions, every row goes
      *     on its own behind its key's unacknowledged row (ADR 7)
+     * @param transactionTimeout how long the broker keeps a transaction of the relay open before it aborts it: how
+     *     long {@code read_committed} readers wait behind a leader that died mid-transaction and has no successor (a
+     *     successor aborts it as it takes the lease)
      */
     record Relay(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("true") boolean directHandOver,
-            @DefaultValue("") String transactionalId) {}
+            @DefaultValue("") String transactionalId,
+            @DefaultValue("30s") Duration transactionTimeout) {
+
+        Relay {
+            Settings.positive("till.outbox.relay.transaction-timeout", transactionTimeout);
+        }
+
+        /** A relay with the default transaction timeout. */
+        static Relay of(boolean enabled, boolean directHandOver, String transactionalId) {
+            return new Relay(enabled, directHandOver, transactionalId, RelayTransactions.TRANSACTION_TIMEOUT);
+        }
+    }
 
     /** The defaults, with these overrides and no transactions: for tests and benchmarks with relays of their own. */
     static OutboxProperties of(int batchSize, int maxInFlight, Duration pollInterval, boolean enabled) {
-        return of(batchSize, maxInFlight, pollInterval, new Relay(enabled, true, ""));
+        return of(batchSize, maxInFlight, pollInterval, Relay.of(enabled, true, ""));
     }
 
     static OutboxProperties of(int batchSize, int maxInFlight, Duration pollInterval, Relay relay) {

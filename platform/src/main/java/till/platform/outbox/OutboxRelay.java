@@ -70,7 +70,8 @@ public class OutboxRelay implements SmartLifecycle {
         this.direct = new DirectHandOver(properties.maxInFlight(), wakeUps);
         this.transactions = new RelayTransactions(
                 kafka.getProducerFactory().getConfigurationProperties(),
-                properties.relay().transactionalId());
+                properties.relay().transactionalId(),
+                properties.relay().transactionTimeout());
         this.dispatcher =
                 new Dispatcher(kafka, transactions, mapper, acknowledgements, wakeUps, direct, metrics, properties);
         stopping.stop();

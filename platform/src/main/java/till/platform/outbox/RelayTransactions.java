@@ -34,8 +34,9 @@ final class RelayTransactions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayTransactions.class);
 
     /**
-     * The broker aborts a transaction left open this long: a backstop for a leader that dies and has no successor
-     * (a successor aborts it at once). Well above a hand-over's commit, which takes a broker round trip or two.
+     * The default of {@code till.outbox.relay.transaction-timeout}: the broker aborts a transaction left open this
+     * long, a backstop for a leader that dies and has no successor (a successor aborts it at once). Well above a
+     * hand-over's commit, which takes a broker round trip or two.
      */
     static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
 
@@ -46,12 +47,13 @@ final class RelayTransactions implements AutoCloseable {
     /**
      * @param producerConfig the service's producer settings (the broker, its login, acks, idempotence)
      * @param transactionalId the service's transactional id, or empty for none: every row then goes as a plain send
+     * @param timeout how long the broker keeps one of its transactions open before it aborts it
      */
-    RelayTransactions(Map<String, Object> producerConfig, String transactionalId) {
+    RelayTransactions(Map<String, Object> producerConfig, String transactionalId, Duration timeout) {
         this.transactionalId = transactionalId;
         this.config = new HashMap<>(producerConfig);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis());
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) timeout.toMillis());
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);

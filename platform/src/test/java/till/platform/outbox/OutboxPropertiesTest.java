@@ -31,7 +31,7 @@ class OutboxPropertiesTest {
                         Duration.ofMillis(100),
                         Duration.ofHours(24),
                         Duration.ofMinutes(10),
-                        new OutboxProperties.Relay(true, true, ""))));
+                        OutboxProperties.Relay.of(true, true, ""))));
     }
 
     @Test
@@ -44,7 +44,9 @@ class OutboxPropertiesTest {
                         "till.outbox.retention=1h",
                         "till.outbox.cleanup-interval=1m",
                         "till.outbox.relay.enabled=false",
-                        "till.outbox.relay.direct-hand-over=false")
+                        "till.outbox.relay.direct-hand-over=false",
+                        "till.outbox.relay.transactional-id=shop-relay",
+                        "till.outbox.relay.transaction-timeout=2m")
                 .run(started -> assertThat(started.getBean(OutboxProperties.class))
                         .isEqualTo(new OutboxProperties(
                                 100,
@@ -53,7 +55,7 @@ class OutboxPropertiesTest {
                                 Duration.ZERO,
                                 Duration.ofHours(1),
                                 Duration.ofMinutes(1),
-                                new OutboxProperties.Relay(false, false, ""))));
+                                new OutboxProperties.Relay(false, false, "shop-relay", Duration.ofMinutes(2)))));
     }
 
     @Test
@@ -72,7 +74,8 @@ class OutboxPropertiesTest {
             "till.outbox.poll-interval=0ms",
             "till.outbox.mark-delay=-1ms",
             "till.outbox.retention=-1h",
-            "till.outbox.cleanup-interval=0s"
+            "till.outbox.cleanup-interval=0s",
+            "till.outbox.relay.transaction-timeout=0s"
         }) {
             context.withPropertyValues(invalid)
                     .run(started -> assertThat(started).as(invalid).hasFailed());

@@ -116,7 +116,7 @@ class OutboxRelayBenchmarkIT {
                 kafka,
                 mapper,
                 new SimpleMeterRegistry(),
-                OutboxProperties.of(500, 2000, Duration.ofMillis(200), new OutboxProperties.Relay(true, DIRECT, "")));
+                OutboxProperties.of(500, 2000, Duration.ofMillis(200), OutboxProperties.Relay.of(true, DIRECT, "")));
     }
 
     /** Writes {@code events} messages (one transaction for the relay) and returns their ids. */

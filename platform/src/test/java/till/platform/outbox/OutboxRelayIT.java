@@ -181,7 +181,7 @@ class OutboxRelayIT extends PlatformHarness {
                         400,
                         pollInterval,
                         // The context's relay's: relays of one outbox share it (ADR 15).
-                        new OutboxProperties.Relay(true, true, TestInfrastructure.transactionalId(DATABASE))));
+                        OutboxProperties.Relay.of(true, true, TestInfrastructure.transactionalId(DATABASE))));
     }
 
     /**
