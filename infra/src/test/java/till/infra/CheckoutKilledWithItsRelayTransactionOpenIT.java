@@ -37,8 +37,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>The service runs with a ten-minute transaction timeout for this test, so the broker does not end the dead
  * transaction by itself within the test: only the restarted relay can, by registering the same transactional id as it
- * takes the lease. With an id of its own (a random suffix, say), the hot product's partition would stay blocked for
- * ten minutes and every sale after the restart would time out.
+ * takes the lease. A restarted relay that did not register it (run without a transactional id, for one) left the
+ * dead transaction open, holding the hot product's partition: still {@code Ongoing} two minutes after the kill.
  */
 class CheckoutKilledWithItsRelayTransactionOpenIT extends StackTest {
 
@@ -47,8 +47,8 @@ class CheckoutKilledWithItsRelayTransactionOpenIT extends StackTest {
     private static final int ON_HAND = 10_000;
     private static final int TILLS = 16;
     private static final int CUSTOMERS = 8;
-    /** Sales per till before the kill, at most: the load only has to last until the window is caught. */
-    private static final int MOST_SALES_PER_TILL = 60;
+    /** Sales per till before the kill, at most: a bound only, as the load lasts until the window is caught. */
+    private static final int MOST_SALES_PER_TILL = 400;
 
     private static final int SALES_AFTER_RESTART = 40;
 
@@ -112,8 +112,8 @@ class CheckoutKilledWithItsRelayTransactionOpenIT extends StackTest {
                         .isEqualTo("CONFIRMED");
                 sales.add(checkoutId);
             }
-            for (Future<List<String>> till : before) {
-                sales.addAll(till.get(5, TimeUnit.MINUTES));
+            for (Future<List<String>> sold : before) {
+                sales.addAll(sold.get(5, TimeUnit.MINUTES));
             }
         } finally {
             // The tests after this one get the service as it was (and never a frozen one).
