@@ -48,7 +48,8 @@ record OutboxProperties(
      *     on its own behind its key's unacknowledged row (ADR 7)
      * @param transactionTimeout how long the broker keeps a transaction of the relay open before it aborts it: how
      *     long {@code read_committed} readers wait behind a leader that died mid-transaction and has no successor (a
-     *     successor aborts it as it takes the lease)
+     *     successor aborts it as it takes the lease); at most the broker's {@code transaction.max.timeout.ms} (15
+     *     min by default), or the broker refuses to register the relay's producer
      */
     record Relay(
             @DefaultValue("true") boolean enabled,
