@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.utils.Utils;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -157,6 +160,8 @@ class CheckoutKilledWithItsRelayTransactionOpenIT extends StackTest {
                 return now;
             }
             assertThat(ChildProcess.signal("CONT", pid)).as("SIGCONT %d", pid).isTrue();
+            // Not a wait for a condition: a random gap, so that the next freeze lands at another point of the
+            // relay's cycle rather than in step with it.
             Thread.sleep(ThreadLocalRandom.current().nextInt(5, 40));
         }
         throw new AssertionError("never caught " + transactionalId + " with a transaction open");
@@ -181,8 +186,8 @@ class CheckoutKilledWithItsRelayTransactionOpenIT extends StackTest {
             return admin.describeTransactions(List.of(transactionalId))
                     .description(transactionalId)
                     .get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.TransactionalIdNotFoundException) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TransactionalIdNotFoundException) {
                 return null;
             }
             throw e;
@@ -204,7 +209,7 @@ class CheckoutKilledWithItsRelayTransactionOpenIT extends StackTest {
      */
     private void assertBooksExact(List<String> sales, String product, List<String> customers) {
         assertThat(sales).as("one checkout per sale").doesNotHaveDuplicates();
-        Map<String, Long> confirmedOf = new java.util.HashMap<>();
+        Map<String, Long> confirmedOf = new HashMap<>();
         for (String checkoutId : sales) {
             JsonNode result = till.awaitFinal(checkoutId, Duration.ofSeconds(90));
             if ("CONFIRMED".equals(result.get("status").asString())) {
