@@ -1,5 +1,6 @@
 package till.checkout;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -31,7 +32,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import till.contracts.inventory.CommitStock;
 import till.contracts.inventory.ProductPriceChanged;
 import till.contracts.inventory.ReserveStock;
-import till.contracts.inventory.StockCommitted;
 import till.contracts.inventory.StockReserved;
 import till.contracts.ledger.ChargePosted;
 import till.contracts.ledger.PostCharge;
@@ -196,8 +196,8 @@ public abstract class CheckoutHarness {
     }
 
     /**
-     * Answers every ReserveStock of the checkout at {@code price}, then the charge (which confirms it), then every
-     * commit, and waits until every line is committed.
+     * Answers every ReserveStock of the checkout at {@code price}, then the charge (which confirms it), and waits
+     * for every commit to be sent: inventory answers a commit only when it refuses it (ADR 16).
      */
     protected void confirm(String checkoutId, Map<String, Integer> lines, long price) {
         awaitSent(checkoutId, ReserveStock.TYPE, lines.size());
@@ -215,15 +215,13 @@ public abstract class CheckoutHarness {
         // The posted charge confirms the checkout before any commit is answered (ADR 5).
         awaitStatus(checkoutId, "CONFIRMED");
         awaitSent(checkoutId, CommitStock.TYPE, lines.size());
-        lines.forEach((product, quantity) ->
-                reply(checkoutId, StockCommitted.TYPE, new StockCommitted(checkoutId, product, quantity)));
-        await().atMost(PATIENCE)
-                .until(() ->
-                        jdbc.sql("SELECT count(*) FROM checkout_lines WHERE checkout_id = ? AND state = 'COMMITTED'")
-                                        .param(UUID.fromString(checkoutId))
-                                        .query(Long.class)
-                                        .single()
-                                == lines.size());
+    }
+
+    /** {@code /actuator/invariants} as the admin reads it. */
+    protected JsonNode invariants() {
+        Response report = get(TestCredentials.admin(), "/actuator/invariants", Map.of());
+        assertThat(report.status()).as(report.raw().body()).isEqualTo(200);
+        return report.body();
     }
 
     protected JsonNode awaitStatus(String checkoutId, String status) {

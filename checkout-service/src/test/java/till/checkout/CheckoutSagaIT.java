@@ -25,6 +25,7 @@ import till.contracts.checkout.CheckoutRejected;
 import till.contracts.inventory.CommitStock;
 import till.contracts.inventory.ReleaseStock;
 import till.contracts.inventory.ReserveStock;
+import till.contracts.inventory.StockCommitRefused;
 import till.contracts.inventory.StockCommitted;
 import till.contracts.inventory.StockRejected;
 import till.contracts.inventory.StockRejectionReason;
@@ -106,6 +107,25 @@ class CheckoutSagaIT extends CheckoutHarness {
                 .singleElement()
                 .satisfies(r -> assertThat(r.get("subject").asString()).isEqualTo(a));
         assertThat(sent(id, ReverseCharge.TYPE)).isEmpty();
+    }
+
+    /**
+     * ADR 16: a CONFIRMED checkout's lines stay COMMIT_REQUESTED, which is sound; a commit inventory refuses is a
+     * broken invariant that nothing in the saga undoes, so the invariants report it at once.
+     */
+    @Test
+    void aConfirmedCheckoutIsSoundWithItsCommitsSentAndReportedOnceOneIsRefused() {
+        String a = "a-" + UUID.randomUUID();
+        String id = startCheckout("erin", Map.of(a, 2));
+        confirm(id, Map.of(a, 2), 300L);
+        assertThat(invariants().toString()).doesNotContain(id);
+
+        reply(id, StockCommitRefused.TYPE, new StockCommitRefused(id, a, "RELEASED"));
+
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(invariants().get("violations").toString())
+                        .contains("checkout " + id
+                                + " is CONFIRMED with charge POSTED, 0 lines committed or sent to commit, 1 not"));
     }
 
     @Test

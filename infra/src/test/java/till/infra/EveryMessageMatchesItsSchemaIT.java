@@ -16,7 +16,6 @@ import till.contracts.checkout.CheckoutRefunded;
 import till.contracts.checkout.CheckoutRejected;
 import till.contracts.inventory.ProductPriceChanged;
 import till.contracts.inventory.ReserveStock;
-import till.contracts.inventory.StockCommitted;
 import till.contracts.inventory.StockLevelChanged;
 import till.contracts.inventory.StockRejected;
 import till.contracts.inventory.StockReserved;
@@ -76,7 +75,6 @@ class EveryMessageMatchesItsSchemaIT {
                 PostCharge.TYPE,
                 ChargePosted.TYPE,
                 ChargeRejected.TYPE,
-                StockCommitted.TYPE,
                 CheckoutConfirmed.TYPE,
                 CheckoutRejected.TYPE,
                 StockLevelChanged.TYPE,

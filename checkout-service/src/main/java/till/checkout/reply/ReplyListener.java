@@ -94,8 +94,8 @@ class ReplyListener {
             }
             case StockCommitRefused.TYPE -> {
                 var m = messages.data(event, StockCommitRefused.class);
-                // Recorded in the timeline; the saga never commits a released line, so there is nothing to undo.
-                yield new Applied(id(m.checkoutId()), m, (c, sender) -> {});
+                // The saga never commits a released line: nothing to undo, a broken invariant to report (ADR 16).
+                yield new Applied(id(m.checkoutId()), m, (c, sender) -> c.stockCommitRefused(m.productId()));
             }
             case StockReturned.TYPE -> {
                 var m = messages.data(event, StockReturned.class);

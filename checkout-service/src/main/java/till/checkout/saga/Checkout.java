@@ -172,7 +172,8 @@ public final class Checkout {
     /**
      * CONFIRMED, and every reservation is committed. Inventory refuses a commit only for a reservation that is
      * missing or released, and a checkout releases lines only when it is rejected, which a CONFIRMED one never is;
-     * so the commits that follow cannot fail, only be late (ADR 5).
+     * so the commits that follow cannot fail, only be late (ADR 5), and inventory answers them only if they do
+     * (ADR 16): the lines stay COMMIT_REQUESTED.
      */
     private void confirm() {
         status = CheckoutStatus.CONFIRMED;
@@ -199,12 +200,25 @@ public final class Checkout {
         reject(why);
     }
 
+    /** A {@code StockCommitted}, which an inventory from before ADR 16 sends for every commit. */
     public void stockCommitted(String productId) {
         CheckoutLine line = lines.get(productId);
         if (line == null || line.state() != LineState.COMMIT_REQUESTED) {
             return;
         }
         lines.put(productId, line.with(LineState.COMMITTED));
+    }
+
+    /**
+     * Inventory refused to commit a line of this CONFIRMED checkout: its reservation is missing or released. No
+     * rule of the saga leads here, so nothing is undone; the line is marked for the invariants to report.
+     */
+    public void stockCommitRefused(String productId) {
+        CheckoutLine line = lines.get(productId);
+        if (line == null || line.state() != LineState.COMMIT_REQUESTED) {
+            return;
+        }
+        lines.put(productId, line.with(LineState.COMMIT_REFUSED));
     }
 
     public void stockReleased(String productId) {

@@ -10,17 +10,14 @@ import till.platform.Settings;
  *
  * @param deadline how long a checkout may stay PENDING before it is compensated and REJECTED TIMED_OUT
  * @param sweepInterval how often overdue checkouts are looked for
- * @param commitGrace how long a CONFIRMED checkout's stock commits may take before the invariants report them
  */
 @ConfigurationProperties("till.checkout")
 public record CheckoutProperties(
         @DefaultValue("30s") Duration deadline,
-        @DefaultValue("1s") Duration sweepInterval,
-        @DefaultValue("60s") Duration commitGrace) {
+        @DefaultValue("1s") Duration sweepInterval) {
 
     public CheckoutProperties {
         Settings.positive("till.checkout.deadline", deadline);
         Settings.positive("till.checkout.sweep-interval", sweepInterval);
-        Settings.positive("till.checkout.commit-grace", commitGrace);
     }
 }

@@ -21,26 +21,19 @@ class CheckoutPropertiesTest {
     @Test
     void unsetPropertiesTakeTheDefaults() {
         context.run(started -> assertThat(started.getBean(CheckoutProperties.class))
-                .isEqualTo(
-                        new CheckoutProperties(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(60))));
+                .isEqualTo(new CheckoutProperties(Duration.ofSeconds(30), Duration.ofSeconds(1))));
     }
 
     @Test
     void setPropertiesAreBoundUnderTheirNames() {
-        context.withPropertyValues(
-                        "till.checkout.deadline=2s",
-                        "till.checkout.sweep-interval=200ms",
-                        "till.checkout.commit-grace=5m")
+        context.withPropertyValues("till.checkout.deadline=2s", "till.checkout.sweep-interval=200ms")
                 .run(started -> assertThat(started.getBean(CheckoutProperties.class))
-                        .isEqualTo(new CheckoutProperties(
-                                Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofMinutes(5))));
+                        .isEqualTo(new CheckoutProperties(Duration.ofSeconds(2), Duration.ofMillis(200))));
     }
 
     @Test
     void settingsTheSagaCannotRunWithStopTheStartup() {
-        for (String invalid : new String[] {
-            "till.checkout.deadline=0s", "till.checkout.sweep-interval=-1s", "till.checkout.commit-grace=0ms"
-        }) {
+        for (String invalid : new String[] {"till.checkout.deadline=0s", "till.checkout.sweep-interval=-1s"}) {
             context.withPropertyValues(invalid)
                     .run(started -> assertThat(started).as(invalid).hasFailed());
         }

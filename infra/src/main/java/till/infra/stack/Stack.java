@@ -161,6 +161,10 @@ public final class Stack implements AutoCloseable {
                 env.put(prefix + "_DB_PASSWORD", name.id());
                 env.put("TILL_TOPICS_PARTITIONS", String.valueOf(options.partitions()));
                 env.put("TILL_CHECKOUT_DEADLINE", options.checkoutDeadline().toMillis() + "ms");
+                // Inventory reports a reservation held longer than a checkout's deadline and a minute (ADR 16).
+                env.put(
+                        "TILL_INVENTORY_RESERVATION_HOLDLIMIT",
+                        options.checkoutDeadline().plusMinutes(1).toMillis() + "ms");
                 // Loopback only: HTTP Basic passwords travel in the clear, never beyond this machine (docs/SPEC.md).
                 env.put("SERVER_ADDRESS", "127.0.0.1");
                 env.putAll(RestCredentials.environment(credentials()));

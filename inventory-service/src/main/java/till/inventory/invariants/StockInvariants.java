@@ -1,15 +1,20 @@
 package till.inventory.invariants;
 
+import java.time.Duration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import till.inventory.reservation.ReservationProperties;
 import till.platform.invariants.InvariantCheck;
 
 /**
- * SPEC invariant 1 as inventory can check it on its own tables, each a single query (one consistent snapshot)
- * that returns one line per violating product, naming it and the numbers that disagree.
+ * SPEC invariant 1 as inventory can check it on its own tables, and invariant 3's commits and releases (ADR 16),
+ * each a single query (one consistent snapshot) that returns one line per violation, naming the product and the
+ * numbers that disagree.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ReservationProperties.class)
 class StockInvariants {
 
     /** A check whose query returns one line per violation. */
@@ -60,5 +65,27 @@ class StockInvariants {
                 WHERE p.on_hand <> a.total + r.total - c.total
                 ORDER BY p.product_id
                 """);
+    }
+
+    /**
+     * What checkout-service checked when every commit was answered: a CONFIRMED checkout's lines are committed soon
+     * after it. A commit is no longer answered (ADR 16), so inventory checks it where the reservations are, and
+     * covers a rejected checkout's releases with the same rule: no reservation stays held past the hold limit.
+     */
+    @Bean
+    InvariantCheck noReservationIsHeldPastTheHoldLimit(JdbcClient jdbc, ReservationProperties properties) {
+        Duration limit = properties.holdLimit();
+        return InvariantCheck.of(
+                "every reservation is committed or released within " + limit.toSeconds() + " s of being made",
+                () -> jdbc.sql("""
+                                SELECT format('reservation of %s x %s for checkout %s held since %s',
+                                              quantity, product_id, checkout_id, created_at)
+                                FROM reservations
+                                WHERE state = 'RESERVED' AND created_at < now() - make_interval(secs => ?)
+                                ORDER BY created_at, checkout_id, product_id
+                                """)
+                        .param(limit.toMillis() / 1000.0)
+                        .query(String.class)
+                        .list());
     }
 }

@@ -15,7 +15,6 @@ import till.contracts.inventory.CommitStock;
 import till.contracts.inventory.ReleaseStock;
 import till.contracts.inventory.ReserveStock;
 import till.contracts.inventory.StockCommitRefused;
-import till.contracts.inventory.StockCommitted;
 import till.contracts.inventory.StockRejected;
 import till.contracts.inventory.StockRejectionReason;
 import till.contracts.inventory.StockReleased;
@@ -31,7 +30,7 @@ import till.platform.outbox.Outbox;
 /**
  * Reserve, commit and release, each idempotent per (checkout, product): whatever order and however often the
  * saga's commands arrive, the outcome is that of each command once, in order. Every decision and its reply
- * commit together under the product's lock.
+ * commit together under the product's lock; a commit is answered only when it is refused (ADR 16).
  *
  * <p>The decisions are made in memory, in a {@link Book} over the locked products, and written a statement per
  * table: a poll's reserves, commits and releases over many products cost the same handful of statements as one
@@ -203,6 +202,11 @@ public class ReservationLifecycle {
             replies.add(reserved(reservation));
         }
 
+        /**
+         * Sells a held reservation. A commit is answered only when it is refused (ADR 16): the checkout is already
+         * CONFIRMED and waits for nothing, and a held reservation cannot fail to commit, so a {@code StockCommitted}
+         * would cost the checkout a transaction per line and tell it nothing it can act on.
+         */
         private void commit(CommitStock command) {
             String checkoutId = command.checkoutId();
             Shelf shelf = shelves.get(command.productId());
@@ -216,12 +220,13 @@ public class ReservationLifecycle {
                 case RESERVED -> {
                     shelf.change(shelf.product.stock().commit(reservation.quantity()), Change.SOLD, checkoutId);
                     record(reservation.in(Reservation.State.COMMITTED), false);
-                    replies.add(committed(reservation));
                     // One line per sold line, as the ledger logs each posting: a sale can be followed here by its id.
                     log.info(
                             "sold {} x {} to checkout {}", reservation.quantity(), reservation.productId(), checkoutId);
                 }
-                case COMMITTED -> replies.add(committed(reservation));
+                case COMMITTED -> {
+                    // Applied before under another message id: the sale stands, and a commit is not answered.
+                }
                 case RELEASED -> refuseCommit(command, "RELEASED");
             }
         }
@@ -386,15 +391,6 @@ public class ReservationLifecycle {
                 command.checkoutId(),
                 StockRejected.TYPE,
                 new StockRejected(command.checkoutId(), command.productId(), reason));
-    }
-
-    private static Outbox.Message committed(Reservation reservation) {
-        return new Outbox.Message(
-                Topics.CHECKOUT_REPLIES,
-                reservation.checkoutId(),
-                StockCommitted.TYPE,
-                new StockCommitted(
-                        reservation.checkoutId(), reservation.productId(), Math.toIntExact(reservation.quantity())));
     }
 
     private static Outbox.Message refusedCommit(CommitStock command, String reason) {
