@@ -205,7 +205,7 @@ public class ReservationLifecycle {
         /**
          * Sells a held reservation. A commit is answered only when it is refused (ADR 16): the checkout is already
          * CONFIRMED and waits for nothing, and a held reservation cannot fail to commit, so a {@code StockCommitted}
-         * would cost the checkout a transaction per line and tell it nothing it can act on.
+         * would cost a record per sold line, and rows here and in checkout-service, to tell it nothing it can act on.
          */
         private void commit(CommitStock command) {
             String checkoutId = command.checkoutId();
