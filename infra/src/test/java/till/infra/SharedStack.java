@@ -12,7 +12,7 @@ import till.infra.stack.Stack;
 import till.infra.stack.TillService;
 
 /** One embedded stack per test JVM, started as {@code ./run stack} starts it, on first use, and stopped when the JVM exits. */
-final class SharedStack {
+public final class SharedStack {
 
     static final Duration CHECKOUT_DEADLINE = Duration.ofSeconds(30);
 
@@ -24,7 +24,7 @@ final class SharedStack {
 
     private SharedStack() {}
 
-    static synchronized Stack get() {
+    public static synchronized Stack get() {
         if (failedToStart != null) {
             throw new IllegalStateException("the shared stack failed to start (see the first failure)", failedToStart);
         }

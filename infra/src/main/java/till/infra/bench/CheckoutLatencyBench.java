@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.util.FileSystemUtils;
 import till.infra.bench.CheckoutSystem.Line;
 import till.infra.bench.Load.Sale;
@@ -140,6 +141,8 @@ public final class CheckoutLatencyBench {
     private final List<String> commitsByDatabase = new ArrayList<>();
     /** Per phase that wrote to Kafka: records per confirmed checkout, by topic. */
     private final List<String> recordsByTopic = new ArrayList<>();
+
+    private final List<String> markersByTopic = new ArrayList<>();
     /** The operator's Kafka client settings, to read the topics' end offsets, once the stack is up. */
     private Map<String, Object> kafkaOperator = Map.of();
     /** With --profile: where to read pg_stat_statements, once the stack is up. */
@@ -405,7 +408,7 @@ public final class CheckoutLatencyBench {
             say("measuring " + system.name() + ": " + scenario + " ...");
             // The counters are read outside the phase's CPU window: their own queries are not the system's work.
             Optional<Counts> ranBefore = statementsUrl.map(DatabaseCounts::statements);
-            Counts appendedBefore = RecordCounts.read(kafkaOperator);
+            Map<TopicPartition, Long> endsBefore = RecordCounts.endOffsets(kafkaOperator);
             Counts committedBefore = DatabaseCounts.commits(superuserUrl);
             Map<String, Double> before = system.processes().byProcess();
             Map<String, Double> postgresBefore = system.processes().postgresByKind();
@@ -421,7 +424,7 @@ public final class CheckoutLatencyBench {
             double jit = system.processes().jitCoreMillis() - jitBefore;
             Optional<Counts> ran =
                     statementsUrl.map(DatabaseCounts::statements).map(now -> now.since(ranBefore.orElseThrow()));
-            Counts appended = RecordCounts.read(kafkaOperator).since(appendedBefore);
+            Map<TopicPartition, Long> endsAfter = RecordCounts.endOffsets(kafkaOperator);
             Counts committed =
                     DatabaseCounts.commitsAfter(superuserUrl, loadEnded).since(committedBefore);
             Map<String, Double> used = new TreeMap<>();
@@ -437,9 +440,16 @@ public final class CheckoutLatencyBench {
                 postgresByKind.add("%s %s: %s"
                         .formatted(scenario, system.name(), perConfirmed(withoutZeros(postgresUsed), measured)));
             }
-            if (measured.confirmed() > 0 && !appended.byName().isEmpty()) {
+            Counts taken = RecordCounts.offsetsTaken(endsBefore, endsAfter);
+            if (measured.confirmed() > 0 && !taken.byName().isEmpty()) {
+                Counts records = RecordCounts.committedRecords(kafkaOperator, endsBefore, endsAfter);
                 recordsByTopic.add(
-                        "%s %s: %s".formatted(scenario, system.name(), appended.perConfirmed(measured.confirmed())));
+                        "%s %s: %s".formatted(scenario, system.name(), records.perConfirmed(measured.confirmed())));
+                Counts markers = taken.since(records);
+                if (!markers.byName().isEmpty()) {
+                    markersByTopic.add(
+                            "%s %s: %s".formatted(scenario, system.name(), markers.perConfirmed(measured.confirmed())));
+                }
             }
             if (measured.confirmed() > 0 && !committed.byName().isEmpty()) {
                 commitsByDatabase.add(
@@ -557,8 +567,15 @@ public final class CheckoutLatencyBench {
                 + String.join("\n    ", postgresByKind));
         notes.add("JIT compilers' share of each phase's CPU (a phase that still compiles did not run warm code):\n    "
                 + String.join("\n    ", jitShares));
-        notes.add("Kafka records per confirmed checkout by topic, __consumer_offsets (offset commits) included:\n    "
+        notes.add("Kafka records per confirmed checkout by topic, as a read_committed consumer gets them;"
+                + " __consumer_offsets (offset commits) and __transaction_state included:\n    "
                 + String.join("\n    ", recordsByTopic));
+        if (!markersByTopic.isEmpty()) {
+            notes.add("Kafka offsets per confirmed checkout that hold no record a read_committed consumer gets:"
+                    + " transaction markers (one per partition a relay's transaction wrote, ADR 15) and aborted"
+                    + " records:\n    "
+                    + String.join("\n    ", markersByTopic));
+        }
         notes.add("PostgreSQL transactions committed per confirmed checkout by database, idle work and read-only"
                 + " transactions included (pg_stat_database):\n    "
                 + String.join("\n    ", commitsByDatabase));

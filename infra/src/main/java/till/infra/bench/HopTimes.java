@@ -17,15 +17,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jspecify.annotations.Nullable;
 import till.infra.stack.Stack;
 import till.infra.stack.TillService;
@@ -177,16 +174,8 @@ final class HopTimes {
 
     /** Each wanted message's Kafka record timestamp, read from the beginning of every topic to its end. */
     private static Map<String, Instant> recordTimes(Map<String, Object> kafka, java.util.Set<String> wanted) {
-        Properties props = new Properties();
-        props.putAll(kafka);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        // The relays publish in Kafka transactions (ADR 15): read_uncommitted would show aborted ones' records too.
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, Instant> times = new HashMap<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+        try (KafkaConsumer<String, String> consumer = CommittedReader.open(kafka)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : Topics.ALL) {
                 consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
