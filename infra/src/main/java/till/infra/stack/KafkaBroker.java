@@ -91,6 +91,12 @@ final class KafkaBroker {
                 Map.entry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"),
                 Map.entry("super.users", "User:" + credentials.operator().user() + ";User:" + broker.user()),
                 Map.entry("log.dirs", data.toString()),
+                // As many request handlers as cores, and two network threads: Kafka's defaults (8 and 3) are for a
+                // broker with a machine of its own; here it shares two cores with three services and PostgreSQL.
+                Map.entry(
+                        "num.io.threads",
+                        String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors()))),
+                Map.entry("num.network.threads", "2"),
                 Map.entry("num.partitions", "12"),
                 Map.entry("auto.create.topics.enable", "false"),
                 Map.entry("offsets.topic.replication.factor", "1"),
