@@ -54,12 +54,14 @@ import tools.jackson.databind.json.JsonMapper;
  *       record fails for good while later ones are in flight (a broker killed with kill -9 can answer a batch
  *       OUT_OF_ORDER_SEQUENCE_NUMBER and take the next after an epoch bump: StackFaultsIT saw a key's row 8 land
  *       after its rows 9 to 17). Rows of other keys still go without waiting, so the pipeline stays full;
- *   <li>except in a hand-over (a page, or the rows of the ready tickets) in which a topic and key has more than one
- *       row: it goes in one Kafka transaction ({@link RelayTransactions}, ADR 15), whose records land in send order
- *       and all together or not at all, for {@code read_committed} readers. It begins once the unacknowledged row
- *       of each of its keys is in the log, and the next hand-over begins after its commit, so neither a row before
- *       it nor a row after it can land on the wrong side of it. A key's rows then wait for one commit, not for one
- *       round trip each, which is what a hot product needs.
+ *   <li>except the rows of a topic and key that has more than one row in a hand-over (a page, or the rows of the
+ *       ready tickets): they go in one Kafka transaction ({@link RelayTransactions}, ADR 15), whose records land in
+ *       send order and all together or not at all, for {@code read_committed} readers. It begins once the
+ *       unacknowledged row of each of its keys is in the log, and the next hand-over begins after its commit, so
+ *       neither a row before it nor a row after it can land on the wrong side of it. A key's rows then wait for one
+ *       commit, not for one round trip each, which is what a hot product needs. The hand-over's other rows, one
+ *       per key, go on their own as above: their keys need no transaction, and the commit's markers then land
+ *       only in the partitions of the keys that repeat.
  * </ol>
  * If a send or a transaction fails, the dispatcher closes the direct line, stops handing rows over (a failed
  * transaction's rows are in no key's chain: nothing may follow them), waits until everything handed
@@ -246,9 +248,11 @@ final class Dispatcher {
     }
 
     /**
-     * Hands rows over in their order: in one Kafka transaction if a topic and key has more than one row among them
-     * (ADR 15), otherwise each on its own behind its key's unacknowledged row (ADR 7). Returns early if a send
-     * failed (the failure is recorded, and the dispatcher starts again) or the relay stops.
+     * Hands rows over in their order: the rows of each topic and key that has more than one row among them in one
+     * Kafka transaction (ADR 15), every other row on its own behind its key's unacknowledged row (ADR 7). Order is
+     * kept per key only, so a key's rows need the transaction only where that key repeats; the others stay out of
+     * it, and its commit writes markers only to the partitions of the keys that repeat (ADR 5, round 19). Returns
+     * early if a send failed (the failure is recorded, and the dispatcher starts again) or the relay stops.
      */
     private void handOverAll(List<OutboxRow> rows, Stopping stopping) {
         if (acknowledgements.failure() != null) {
@@ -256,25 +260,30 @@ final class Dispatcher {
             // a later row of their key, sent now, would land before them.
             return;
         }
-        if (transactions.enabled() && aKeyRepeats(rows)) {
-            handOverInTransaction(rows, stopping);
-            return;
-        }
+        Set<TopicKey> repeating = transactions.enabled() ? repeatingKeys(rows) : Set.of();
+        List<OutboxRow> together = new ArrayList<>();
         for (OutboxRow row : rows) {
-            if (!handOver(row)) {
+            if (repeating.contains(TopicKey.of(row))) {
+                together.add(row);
+            } else if (!handOver(row)) {
                 return;
             }
         }
+        if (!together.isEmpty()) {
+            handOverInTransaction(together, stopping);
+        }
     }
 
-    private static boolean aKeyRepeats(List<OutboxRow> rows) {
-        Set<TopicKey> keys = new HashSet<>();
+    private static Set<TopicKey> repeatingKeys(List<OutboxRow> rows) {
+        Set<TopicKey> seen = new HashSet<>();
+        Set<TopicKey> repeating = new HashSet<>();
         for (OutboxRow row : rows) {
-            if (!keys.add(TopicKey.of(row))) {
-                return true;
+            TopicKey key = TopicKey.of(row);
+            if (!seen.add(key)) {
+                repeating.add(key);
             }
         }
-        return false;
+        return repeating;
     }
 
     /**

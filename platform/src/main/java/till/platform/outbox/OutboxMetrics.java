@@ -82,6 +82,11 @@ final class OutboxMetrics {
         return (long) transactions.count();
     }
 
+    /** Rows published in Kafka transactions so far. */
+    long rowsInTransactions() {
+        return (long) rowsInTransactions.count();
+    }
+
     void leftToTheTable() {
         leftToTheTable.increment();
     }

@@ -109,6 +109,10 @@ public class OutboxRelay implements SmartLifecycle {
         return metrics.transactions();
     }
 
+    long rowsInTransactions() {
+        return metrics.rowsInTransactions();
+    }
+
     /** Pages read from the table so far (a test's and the benchmark's view of the meter). */
     long tableReads() {
         return metrics.reads();
