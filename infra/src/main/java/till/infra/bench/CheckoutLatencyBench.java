@@ -141,7 +141,7 @@ public final class CheckoutLatencyBench {
     private final List<String> commitsByDatabase = new ArrayList<>();
     /** Per phase that wrote to Kafka: records per confirmed checkout, by topic. */
     private final List<String> recordsByTopic = new ArrayList<>();
-
+    /** Per phase whose relays committed Kafka transactions: offsets holding no record (markers), by topic. */
     private final List<String> markersByTopic = new ArrayList<>();
     /** The operator's Kafka client settings, to read the topics' end offsets, once the stack is up. */
     private Map<String, Object> kafkaOperator = Map.of();
