@@ -2,7 +2,6 @@ package till.infra.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -36,10 +35,9 @@ class RecordCountsIT {
         }
         Map<TopicPartition, Long> before = RecordCounts.endOffsets(operator);
 
-        Map<String, Object> producerConfig = new HashMap<>(operator);
-        producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic);
         Properties props = new Properties();
-        props.putAll(producerConfig);
+        props.putAll(operator);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic);
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             producer.initTransactions();
