@@ -29,6 +29,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import till.contracts.checkout.CheckoutConfirmed;
 import till.contracts.inventory.CommitStock;
 import till.contracts.inventory.ProductPriceChanged;
 import till.contracts.inventory.ReserveStock;
@@ -197,7 +198,7 @@ public abstract class CheckoutHarness {
 
     /**
      * Answers every ReserveStock of the checkout at {@code price}, then the charge (which confirms it), and waits
-     * for every commit to be sent: inventory answers a commit only when it refuses it (ADR 16).
+     * for its {@code CheckoutConfirmed}: everything the confirmation sends.
      */
     protected void confirm(String checkoutId, Map<String, Integer> lines, long price) {
         awaitSent(checkoutId, ReserveStock.TYPE, lines.size());
@@ -212,9 +213,11 @@ public abstract class CheckoutHarness {
                         charge.get("data").get("customerId").asString(),
                         charge.get("data").get("amountMinor").asLong(),
                         0L));
-        // The posted charge confirms the checkout before any commit is answered (ADR 5).
+        // The posted charge confirms the checkout; its lines were sold at their reservations, so it sends inventory
+        // nothing more (ADR 17), only its fact, in the same transaction.
         awaitStatus(checkoutId, "CONFIRMED");
-        awaitSent(checkoutId, CommitStock.TYPE, lines.size());
+        awaitSent(checkoutId, CheckoutConfirmed.TYPE, 1);
+        assertThat(sent(checkoutId, CommitStock.TYPE)).as("commits sent").isEmpty();
     }
 
     /** {@code /actuator/invariants} as the admin reads it. */

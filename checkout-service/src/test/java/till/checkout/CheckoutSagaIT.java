@@ -110,26 +110,44 @@ class CheckoutSagaIT extends CheckoutHarness {
     }
 
     /**
-     * ADR 16: a CONFIRMED checkout's lines stay COMMIT_REQUESTED, which is sound; a commit inventory refuses is a
-     * broken invariant that nothing in the saga undoes, so the invariants report it at once.
+     * ADR 17: a CONFIRMED checkout's lines are COMMITTED, sold at their reservations, and nothing is sent to commit
+     * them. A checkout confirmed by a checkout-service from before it has its lines COMMIT_REQUESTED, which is sound;
+     * a commit inventory refuses is a broken invariant that nothing in the saga undoes, reported at once (ADR 16).
      */
     @Test
-    void aConfirmedCheckoutIsSoundWithItsCommitsSentAndReportedOnceOneIsRefused() {
+    void aConfirmedCheckoutIsSoldAndAnOlderOnesRefusedCommitIsReported() {
         String a = "a-" + UUID.randomUUID();
-        String id = startCheckout("erin", Map.of(a, 2));
-        confirm(id, Map.of(a, 2), 300L);
+        String b = "b-" + UUID.randomUUID();
+        String id = startCheckout("erin", Map.of(a, 2, b, 1));
+        confirm(id, Map.of(a, 2, b, 1), 300L);
+        assertThat(lineStates(id)).containsOnly("COMMITTED");
         assertThat(invariants().toString()).doesNotContain(id);
 
+        // As a checkout-service from before ADR 17 left it: its commits sent, and answered only when refused.
+        jdbc.sql("UPDATE checkout_lines SET state = 'COMMIT_REQUESTED' WHERE checkout_id = ?")
+                .param(UUID.fromString(id))
+                .update();
+        assertThat(invariants().toString()).doesNotContain(id);
+        // An older inventory answered every commit; a StockCommitted still moves its line.
+        reply(id, StockCommitted.TYPE, new StockCommitted(id, b, 1));
         reply(id, StockCommitRefused.TYPE, new StockCommitRefused(id, a, "RELEASED"));
 
         await().atMost(PATIENCE)
                 .untilAsserted(() -> assertThat(invariants().get("violations").toString())
                         .contains("checkout " + id
-                                + " is CONFIRMED with charge POSTED, 0 lines committed or sent to commit, 1 not"));
+                                + " is CONFIRMED with charge POSTED, 1 lines committed or sent to commit, 1 not"));
+        assertThat(lineStates(id)).containsExactlyInAnyOrder("COMMITTED", "COMMIT_REFUSED");
+    }
+
+    private List<String> lineStates(String checkoutId) {
+        return jdbc.sql("SELECT state FROM checkout_lines WHERE checkout_id = ?")
+                .param(UUID.fromString(checkoutId))
+                .query(String.class)
+                .list();
     }
 
     @Test
-    void duplicateRepliesWithNewIdsAndRedeliveriesChargeOnceAndCommitOnce() {
+    void duplicateRepliesWithNewIdsAndRedeliveriesChargeOnceAndConfirmOnce() {
         String a = "a-" + UUID.randomUUID();
         String id = startCheckout("dave", Map.of(a, 1));
         awaitSent(id, ReserveStock.TYPE, 1);
@@ -142,9 +160,6 @@ class CheckoutSagaIT extends CheckoutHarness {
         String charge = reply(id, ChargePosted.TYPE, posted);
         replyAgain(id, ChargePosted.TYPE, posted, charge);
         reply(id, ChargePosted.TYPE, posted);
-        awaitSent(id, CommitStock.TYPE, 1);
-        reply(id, StockCommitted.TYPE, new StockCommitted(id, a, 1));
-        reply(id, StockCommitted.TYPE, new StockCommitted(id, a, 1));
         awaitStatus(id, "CONFIRMED");
         awaitSent(id, CheckoutConfirmed.TYPE, 1);
 
@@ -160,7 +175,9 @@ class CheckoutSagaIT extends CheckoutHarness {
                         == 1);
 
         assertThat(sent(id, PostCharge.TYPE)).hasSize(1);
-        assertThat(sent(id, CommitStock.TYPE)).hasSize(1);
+        assertThat(sent(id, CommitStock.TYPE))
+                .as("sold at the reservation (ADR 17)")
+                .isEmpty();
         assertThat(sent(id, CheckoutConfirmed.TYPE)).hasSize(1);
         assertThat(sent(id, ReleaseStock.TYPE)).isEmpty();
         assertThat(checkout(id).get("status").asString()).isEqualTo("CONFIRMED");

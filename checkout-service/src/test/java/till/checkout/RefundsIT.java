@@ -7,10 +7,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import till.contracts.checkout.CheckoutRefunded;
-import till.contracts.inventory.CommitStock;
 import till.contracts.inventory.ReserveStock;
 import till.contracts.inventory.ReturnStock;
-import till.contracts.inventory.StockCommitted;
 import till.contracts.inventory.StockRejected;
 import till.contracts.inventory.StockRejectionReason;
 import till.contracts.inventory.StockReserved;
@@ -30,8 +28,6 @@ class RefundsIT extends CheckoutHarness {
         reply(id, StockReserved.TYPE, new StockReserved(id, product, 3, 100L));
         awaitSent(id, PostCharge.TYPE, 1);
         reply(id, ChargePosted.TYPE, new ChargePosted(id, "grace", 300L, 300L));
-        awaitSent(id, CommitStock.TYPE, 1);
-        reply(id, StockCommitted.TYPE, new StockCommitted(id, product, 3));
         awaitStatus(id, "CONFIRMED");
         return id;
     }

@@ -121,7 +121,7 @@ class StackDurabilityIT {
                     .isEqualTo("CONFIRMED");
         }
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> till.stock(product).get("reserved").asLong() == 0);
+                .until(() -> till.stock(product).get("onHand").asLong() == 7);
         Map<String, JsonNode> before = reads(till, product, customer, sales);
         assertThat(before.get("stock").get("onHand").asLong()).isEqualTo(7);
         assertThat(before.get("customer").get("balanceMinor").asLong()).isEqualTo(3 * PRICE);

@@ -59,8 +59,8 @@ class AReservationAtAStaleQuoteHoldsNothingIT extends InventoryHarness {
                     })
                     .hasSize(2);
         }
-        // Only the two reservations at the product's price hold units; the refused one left no row behind.
-        assertThat(row(productId).reserved()).isEqualTo(3);
+        // Only the two reservations at the product's price sold units (ADR 17); the refused one left no row behind.
+        assertThat(row(productId).onHand()).isEqualTo(10 - 3);
         assertThat(jdbc.sql("SELECT count(*) FROM reservations WHERE checkout_id = ?")
                         .param(stale)
                         .query(Long.class)

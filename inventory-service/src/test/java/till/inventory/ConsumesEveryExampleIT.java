@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The consumer side of the contract: the contracts' example of every command on {@code inventory.commands}, sent
  * as it is, goes through the real listener and is applied as the SPEC says (a reply for each, the stock moved by
- * the adjustment, the commit and the return), none dead-lettered.
+ * the adjustment, the reservation, which sells at once (ADR 17), and the return), none dead-lettered.
  */
 class ConsumesEveryExampleIT extends InventoryHarness {
 
@@ -56,7 +56,7 @@ class ConsumesEveryExampleIT extends InventoryHarness {
                     .containsExactlyInAnyOrder(StockReserved.TYPE, StockReleased.TYPE, StockReturned.TYPE);
             assertThat(deadLetters.recordsToEnd(Set.of(productId))).isEmpty();
         }
-        // 10 + 5 counted, 2 committed, 1 returned; nothing left reserved.
+        // 10 + 5 counted, 2 sold at the reservation (the commit changes nothing, ADR 17), 1 returned; nothing held.
         Row row = row(productId);
         assertThat(row.onHand()).isEqualTo(14);
         assertThat(row.reserved()).isZero();

@@ -133,6 +133,26 @@ public abstract class InventoryHarness {
         return created.header("ETag");
     }
 
+    /**
+     * Leaves a reservation as an inventory from before ADR 17 made it: held (RESERVED, counted in the product's
+     * {@code reserved}), not sold, awaiting a {@code CommitStock} or a {@code ReleaseStock}. The product's version
+     * moves as that reservation's write moved it.
+     */
+    protected void holdAsBefore(String checkoutId, String productId, long quantity) {
+        jdbc.sql("""
+                        WITH held AS (
+                            UPDATE products SET reserved = reserved + :quantity, version = version + 1
+                            WHERE product_id = :product
+                            RETURNING price_minor)
+                        INSERT INTO reservations (checkout_id, product_id, quantity, unit_price_minor, state)
+                        SELECT :checkout, :product, :quantity, price_minor, 'RESERVED' FROM held
+                        """)
+                .param("checkout", checkoutId)
+                .param("product", productId)
+                .param("quantity", quantity)
+                .update();
+    }
+
     public record Row(long onHand, long reserved, long version) {}
 
     protected Row row(String productId) {

@@ -73,6 +73,6 @@ class InventoryOnContainersIT {
                                 .param(productId)
                                 .query((rs, n) -> Map.of("onHand", rs.getLong(1), "reserved", rs.getLong(2)))
                                 .single())
-                        .isEqualTo(Map.of("onHand", 3L, "reserved", 2L)));
+                        .isEqualTo(Map.of("onHand", 1L, "reserved", 0L)));
     }
 }

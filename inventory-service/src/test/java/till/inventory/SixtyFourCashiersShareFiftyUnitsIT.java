@@ -63,12 +63,14 @@ class SixtyFourCashiersShareFiftyUnitsIT extends InventoryHarness {
         }
 
         Row row = row(productId);
-        assertThat(row.onHand()).isEqualTo(50);
-        assertThat(row.reserved()).isEqualTo(50);
+        assertThat(row.onHand())
+                .as("every unit sold at its reservation (ADR 17)")
+                .isZero();
+        assertThat(row.reserved()).isZero();
         assertThat(row.version())
                 .as("created at 1, moved by each of the 50 reservations")
                 .isEqualTo(51);
-        assertThat(jdbc.sql("SELECT count(*) FROM reservations WHERE product_id = ? AND state = 'RESERVED'")
+        assertThat(jdbc.sql("SELECT count(*) FROM reservations WHERE product_id = ? AND state = 'COMMITTED'")
                         .param(productId)
                         .query(Long.class)
                         .single())

@@ -7,9 +7,9 @@ import till.platform.invariants.InvariantCheck;
 
 /**
  * Invariant 3 as checkout-service sees it: its own record of each checkout agrees with its status. A CONFIRMED
- * checkout's commits follow its confirmation (ADR 5) and are answered only when refused (ADR 16): its lines stand
- * COMMIT_REQUESTED (or COMMITTED, answered by an older inventory), and a refused one is a violation. That each commit
- * is applied soon after is inventory's check, where the reservations are (no reservation held past its limit).
+ * checkout's lines are COMMITTED, sold when reserved (ADR 17), or COMMIT_REQUESTED where a checkout-service from
+ * before ADR 17 sent their commits (answered only when refused, ADR 16); a refused one is a violation. That each of
+ * those commits was applied is inventory's check, where the reservations are (no reservation held past its limit).
  */
 @Configuration(proxyBeanMethods = false)
 class CheckoutInvariants {

@@ -9,7 +9,6 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import till.contracts.checkout.CheckoutConfirmed;
 import till.contracts.checkout.CheckoutRejected;
-import till.contracts.inventory.CommitStock;
 import till.contracts.inventory.ReleaseStock;
 import till.contracts.inventory.ReserveStock;
 import till.contracts.ledger.PostCharge;
@@ -22,11 +21,11 @@ import till.platform.kafka.Topics;
  * <p>A checkout whose every line has a quoted price (ADR 10) asks for its reservations, each at its quote, and its
  * charge, for the quoted total, at once; it is CONFIRMED on the last of the two answers, in either order: every line
  * reserved (inventory reserves only at the quoted price) and the charge posted. A checkout without a quote for every
- * line reserves every line first and then charges the total at the reserved prices. Either way, once the sale is
- * CONFIRMED every line is committed after it (ADR 5: a held reservation cannot fail to commit, so waiting for the
- * commits would only add two hops to the sale). Any rejection, or the deadline passing before the checkout is
- * CONFIRMED, compensates: every line not rejected is released (inventory leaves a marker when the release overtakes
- * its reservation) and a requested or posted charge is reversed (the ledger does the same). Replies are applied only
+ * line reserves every line first and then charges the total at the reserved prices. Either way, inventory sells a
+ * line's units as it reserves them (ADR 17), so a CONFIRMED sale sends inventory nothing more. Any rejection, or the
+ * deadline passing before the checkout is CONFIRMED, compensates: every line not rejected is released (inventory
+ * gives the units back, or leaves a marker when the release overtakes its reservation) and a requested or posted
+ * charge is reversed (the ledger does the same). Replies are applied only
  * from the state that expects them, so a duplicate or late reply changes nothing; a reply that finds the checkout
  * already REJECTED compensates whatever it reports instead of resurrecting it. A transition's messages are collected
  * in {@link #drain()}.
@@ -170,20 +169,14 @@ public final class Checkout {
     }
 
     /**
-     * CONFIRMED, and every reservation is committed. Inventory refuses a commit only for a reservation that is
-     * missing or released, and a checkout releases lines only when it is rejected, which a CONFIRMED one never is;
-     * so the commits that follow cannot fail, only be late (ADR 5), and inventory answers them only if they do
-     * (ADR 16): the lines stay COMMIT_REQUESTED.
+     * CONFIRMED. Every line is sold already: inventory sells a line's units when it reserves them, and gives them
+     * back only on a release, which a checkout sends only when it is rejected (ADR 17). So nothing is sent to
+     * inventory, and the lines are COMMITTED as they stand.
      */
     private void confirm() {
         status = CheckoutStatus.CONFIRMED;
         for (CheckoutLine line : lines.values()) {
-            lines.put(line.productId(), line.with(LineState.COMMIT_REQUESTED));
-            send(
-                    Topics.INVENTORY_COMMANDS,
-                    line.productId(),
-                    CommitStock.TYPE,
-                    new CommitStock(id.toString(), line.productId()));
+            lines.put(line.productId(), line.with(LineState.COMMITTED));
         }
         send(
                 Topics.CHECKOUT_EVENTS,
@@ -200,7 +193,10 @@ public final class Checkout {
         reject(why);
     }
 
-    /** A {@code StockCommitted}, which an inventory from before ADR 16 sends for every commit. */
+    /**
+     * A {@code StockCommitted}, which an inventory from before ADR 16 sent for every commit of a checkout-service
+     * from before ADR 17.
+     */
     public void stockCommitted(String productId) {
         CheckoutLine line = lines.get(productId);
         if (line == null || line.state() != LineState.COMMIT_REQUESTED) {
@@ -210,8 +206,9 @@ public final class Checkout {
     }
 
     /**
-     * Inventory refused to commit a line of this CONFIRMED checkout: its reservation is missing or released. No
-     * rule of the saga leads here, so nothing is undone; the line is marked for the invariants to report.
+     * Inventory refused to commit a line of this CONFIRMED checkout, sent by a checkout-service from before ADR 17:
+     * its reservation is missing or released. No rule of the saga leads here, so nothing is undone; the line is
+     * marked for the invariants to report.
      */
     public void stockCommitRefused(String productId) {
         CheckoutLine line = lines.get(productId);
@@ -235,7 +232,7 @@ public final class Checkout {
     }
 
     /**
-     * True when the deadline has passed and the checkout is not CONFIRMED (after that, only commits remain). A quoted
+     * True when the deadline has passed and the checkout is not CONFIRMED (after that, nothing remains). A quoted
      * checkout's charge may be posted while a line is still unanswered: it is overdue too, and its charge reversed.
      */
     public boolean overdue(Instant now) {

@@ -1,9 +1,10 @@
 package till.checkout.saga;
 
 /**
- * Where one line stands with inventory. A CONFIRMED checkout's lines end COMMIT_REQUESTED: inventory answers a
- * commit only when it refuses it (ADR 16), and COMMITTED is reached only through a {@code StockCommitted} from an
- * inventory that still answers every commit. COMMIT_REFUSED is a broken invariant, never a rule's outcome.
+ * Where one line stands with inventory. A CONFIRMED checkout's lines are COMMITTED: inventory sold each line when it
+ * reserved it (ADR 17). COMMIT_REQUESTED is where a checkout-service from before ADR 17 left a CONFIRMED checkout's
+ * lines after sending their commits (answered only when refused, ADR 16); COMMIT_REFUSED, such a commit refused, is a
+ * broken invariant, never a rule's outcome.
  */
 public enum LineState {
     REQUESTED,

@@ -13,7 +13,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import till.checkout.CheckoutHarness;
 import till.checkout.timeline.Timeline;
 import till.contracts.checkout.CheckoutConfirmed;
-import till.contracts.inventory.CommitStock;
 import till.contracts.inventory.StockReserved;
 import till.contracts.ledger.ChargePosted;
 import till.contracts.ledger.PostCharge;
@@ -75,7 +74,6 @@ class APollOfRepliesIsWrittenOnceIT extends CheckoutHarness {
                     .endsWith(
                             "RECEIVED " + StockReserved.TYPE,
                             "RECEIVED " + ChargePosted.TYPE,
-                            "SENT " + CommitStock.TYPE,
                             "SENT " + CheckoutConfirmed.TYPE);
             // What a reply caused is in that reply's trace, though the poll wrote it all at once.
             assertThat(jdbc.sql("""

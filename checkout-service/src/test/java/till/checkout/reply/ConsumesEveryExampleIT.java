@@ -27,9 +27,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The consumer side of the contract: the contracts' example of every reply on {@code checkout.replies} goes through
  * the real listener for a checkout of the examples' product and customer, and is applied as the SPEC says. The
- * first three make the sale (reserved, charged: CONFIRMED; committed); the rest arrive late or unexpected, which
- * the SPEC calls expected traffic: each is recorded in the checkout's timeline and changes nothing. None is
- * dead-lettered.
+ * first two make the sale (reserved, which sells the line, ADR 17, and charged: CONFIRMED); the rest, an older
+ * inventory's answers to commits among them, arrive late or unexpected, which the SPEC calls expected traffic: each
+ * is recorded in the checkout's timeline and changes nothing. None is dead-lettered.
  */
 class ConsumesEveryExampleIT extends CheckoutHarness {
 

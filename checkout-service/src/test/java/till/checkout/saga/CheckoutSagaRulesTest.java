@@ -9,7 +9,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import till.contracts.checkout.CheckoutConfirmed;
 import till.contracts.checkout.CheckoutRejected;
-import till.contracts.inventory.CommitStock;
 import till.contracts.inventory.ReleaseStock;
 import till.contracts.inventory.ReserveStock;
 import till.contracts.ledger.PostCharge;
@@ -40,7 +39,7 @@ class CheckoutSagaRulesTest {
     }
 
     @Test
-    void reservesEveryLineThenChargesTheTotalThenConfirmsAndCommitsEveryLine() {
+    void reservesEveryLineThenChargesTheTotalThenConfirmsWithEveryLineSold() {
         Checkout checkout = threeLines();
         assertThat(types(checkout.drain())).containsExactly(ReserveStock.TYPE, ReserveStock.TYPE, ReserveStock.TYPE);
 
@@ -55,14 +54,14 @@ class CheckoutSagaRulesTest {
 
         assertThat(checkout.status()).isEqualTo(CheckoutStatus.PENDING);
         checkout.chargePosted();
-        // The posted charge makes the sale: confirmed at once, the commits follow (ADR 5).
+        // The posted charge makes the sale: confirmed at once. Every line was sold at its reservation (ADR 17), so
+        // nothing goes to inventory.
         assertThat(checkout.status()).isEqualTo(CheckoutStatus.CONFIRMED);
-        assertThat(types(checkout.drain()))
-                .containsExactly(CommitStock.TYPE, CommitStock.TYPE, CommitStock.TYPE, CheckoutConfirmed.TYPE);
-        assertThat(checkout.lines()).extracting(CheckoutLine::state).containsOnly(LineState.COMMIT_REQUESTED);
+        assertThat(types(checkout.drain())).containsExactly(CheckoutConfirmed.TYPE);
+        assertThat(checkout.lines()).extracting(CheckoutLine::state).containsOnly(LineState.COMMITTED);
+        // An older inventory's answers to an older checkout-service's commits change nothing here.
         checkout.stockCommitted("espresso");
-        checkout.stockCommitted("croissant");
-        checkout.stockCommitted("jam");
+        checkout.stockCommitRefused("croissant");
 
         assertThat(checkout.status()).isEqualTo(CheckoutStatus.CONFIRMED);
         assertThat(checkout.lines()).extracting(CheckoutLine::state).containsOnly(LineState.COMMITTED);
@@ -145,9 +144,8 @@ class CheckoutSagaRulesTest {
         assertThat(types(checkout.drain())).containsExactly(PostCharge.TYPE);
         checkout.chargePosted();
         checkout.chargePosted();
-        assertThat(types(checkout.drain())).containsExactly(CommitStock.TYPE, CheckoutConfirmed.TYPE);
-        checkout.stockCommitted("tea");
-        checkout.stockCommitted("tea");
+        assertThat(types(checkout.drain())).containsExactly(CheckoutConfirmed.TYPE);
+        checkout.stockReserved("tea", 300);
         assertThat(checkout.drain()).isEmpty();
         checkout.stockRejected("tea", RejectionReason.OUT_OF_STOCK);
         checkout.chargeRejected(RejectionReason.CREDIT_LIMIT_EXCEEDED);
@@ -222,10 +220,8 @@ class CheckoutSagaRulesTest {
                     assertThat(sent).as("%s after %d", order, i + 1).isEmpty();
                 } else {
                     assertThat(checkout.status()).as("%s", order).isEqualTo(CheckoutStatus.CONFIRMED);
-                    assertThat(types(sent))
-                            .as("%s", order)
-                            .containsExactly(CommitStock.TYPE, CommitStock.TYPE, CheckoutConfirmed.TYPE);
-                    assertThat(((CheckoutConfirmed) sent.get(2).data()).totalMinor())
+                    assertThat(types(sent)).as("%s", order).containsExactly(CheckoutConfirmed.TYPE);
+                    assertThat(((CheckoutConfirmed) sent.getFirst().data()).totalMinor())
                             .isEqualTo(QUOTED_TOTAL);
                 }
             }

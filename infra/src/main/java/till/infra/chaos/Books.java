@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import till.contracts.inventory.ReleaseStock;
+import till.contracts.inventory.StockReleased;
 import till.contracts.ledger.ChargeReversed;
 import till.contracts.ledger.ReverseCharge;
 import till.infra.demo.TillClient;
@@ -17,8 +19,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * What the services say once the stack has healed, read over REST: every checkout, product and customer of the
  * run, with every customer's ledger entries. Reads until every checkout is final, every refund completed, every
- * rejected checkout's charge reversal answered and nothing reserved, or the heal time is up (what is still open then
- * is a violation the checks report).
+ * rejected checkout's charge reversal and releases answered (a release gives back units its reservation sold, ADR
+ * 17) and nothing reserved, or the heal time is up (what is still open then is a violation the checks report).
  */
 final class Books {
 
@@ -31,7 +33,7 @@ final class Books {
 
     private final TillClient client;
     private final Urls urls;
-    private final Set<String> reversalsAnswered = new HashSet<>();
+    private final Set<String> compensationsAnswered = new HashSet<>();
 
     private Books(TillClient client, Urls urls) {
         this.client = client;
@@ -66,8 +68,8 @@ final class Books {
     }
 
     /**
-     * Every checkout read and final with its refunds completed, every rejected one's charge reversal answered, and no
-     * product with units reserved.
+     * Every checkout read and final with its refunds completed, every rejected one's charge reversal and releases
+     * answered, and no product with units reserved.
      */
     private boolean settled(Shop shop) {
         return checkouts.size() == shop.sales.size()
@@ -78,33 +80,44 @@ final class Books {
     }
 
     /**
-     * A rejected checkout that asked for its charge to be reversed has the ledger's answer in its timeline. A quoted
-     * checkout (ADR 10) is charged with its reservations, so a rejected one's reversal follows its rejection; the
-     * ledger is read once it is answered. Remembered once seen, so each timeline is read until then only.
+     * A rejected checkout that asked for its charge to be reversed, or for its lines to be released, has every answer
+     * in its timeline: a quoted checkout (ADR 10) is charged with its reservations, so a rejected one's reversal
+     * follows its rejection, and a reservation sells at once (ADR 17), so its units come back only with the release.
+     * The ledger and the stock are read once they are answered. Remembered once seen, so each timeline is read until
+     * then only.
      */
     private boolean compensated(JsonNode checkout) {
         if (!"REJECTED".equals(checkout.get("status").asString())) {
             return true;
         }
         String id = checkout.get("checkoutId").asString();
-        if (reversalsAnswered.contains(id)) {
+        if (compensationsAnswered.contains(id)) {
             return true;
         }
         Optional<JsonNode> timeline = get(urls.checkout(0) + "/api/checkouts/" + id + "/timeline");
         if (timeline.isEmpty()) {
             return false;
         }
-        boolean asked = false;
-        boolean answered = false;
+        boolean reversalAsked = false;
+        boolean reversalAnswered = false;
+        Set<String> releasesAsked = new HashSet<>();
+        Set<String> releasesAnswered = new HashSet<>();
         for (JsonNode entry : timeline.get()) {
             String type = entry.get("type").asString();
-            asked |= "SENT".equals(entry.get("direction").asString()) && ReverseCharge.TYPE.equals(type);
-            answered |= "RECEIVED".equals(entry.get("direction").asString()) && ChargeReversed.TYPE.equals(type);
+            boolean sent = "SENT".equals(entry.get("direction").asString());
+            String productId = entry.path("data").path("productId").asString("");
+            reversalAsked |= sent && ReverseCharge.TYPE.equals(type);
+            reversalAnswered |= !sent && ChargeReversed.TYPE.equals(type);
+            if (sent && ReleaseStock.TYPE.equals(type)) {
+                releasesAsked.add(productId);
+            } else if (!sent && StockReleased.TYPE.equals(type)) {
+                releasesAnswered.add(productId);
+            }
         }
-        if (asked && !answered) {
+        if ((reversalAsked && !reversalAnswered) || !releasesAnswered.containsAll(releasesAsked)) {
             return false;
         }
-        reversalsAnswered.add(id);
+        compensationsAnswered.add(id);
         return true;
     }
 

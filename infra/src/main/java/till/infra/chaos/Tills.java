@@ -189,7 +189,7 @@ final class Tills {
                         shop.adjusted.merge(product, (long) delta, Long::sum);
                         shop.count("stock adjustments applied");
                     } else if (response.status() == 409) {
-                        shop.count("stock adjustments refused (409, below what is reserved)");
+                        shop.count("stock adjustments refused (409, below zero or what is held)");
                     } else {
                         shop.surprise("adjustment " + id + " answered " + response.status() + " " + response.body());
                     }

@@ -30,7 +30,12 @@ import till.platform.outbox.Outbox;
 /**
  * Reserve, commit and release, each idempotent per (checkout, product): whatever order and however often the
  * saga's commands arrive, the outcome is that of each command once, in order. Every decision and its reply
- * commit together under the product's lock; a commit is answered only when it is refused (ADR 16).
+ * commit together under the product's lock.
+ *
+ * <p>A reservation sells its units at once (ADR 17): its reservation is COMMITTED when it is made, and a rejected
+ * checkout's release gives the units back. A {@code CommitStock} is sent only by a checkout-service from before
+ * ADR 17; it sells a reservation an inventory from before ADR 17 left held, and is answered only when it is refused
+ * (ADR 16).
  *
  * <p>The decisions are made in memory, in a {@link Book} over the locked products, and written a statement per
  * table: a poll's reserves, commits and releases over many products cost the same handful of statements as one
@@ -191,21 +196,32 @@ public class ReservationLifecycle {
                 replies.add(rejected(command, StockRejectionReason.OUT_OF_STOCK));
                 return;
             }
+            // Sold at once (ADR 17): a CONFIRMED checkout sends no commit, and a rejected one releases.
             Reservation reservation = new Reservation(
                     checkoutId,
                     product.productId(),
                     command.quantity(),
                     product.priceMinor(),
-                    Reservation.State.RESERVED);
-            shelf.change(product.stock().reserve(command.quantity()), Change.RESERVED, checkoutId);
+                    Reservation.State.COMMITTED);
+            shelf.change(product.stock().sell(command.quantity()), Change.SOLD, checkoutId);
             record(reservation, true);
+            sold(reservation);
             replies.add(reserved(reservation));
         }
 
+        /** One line per sold line, as the ledger logs each posting: a sale can be followed here by its id. */
+        private static void sold(Reservation reservation) {
+            log.info(
+                    "sold {} x {} to checkout {}",
+                    reservation.quantity(),
+                    reservation.productId(),
+                    reservation.checkoutId());
+        }
+
         /**
-         * Sells a held reservation. A commit is answered only when it is refused (ADR 16): the checkout is already
-         * CONFIRMED and waits for nothing, and a held reservation cannot fail to commit, so a {@code StockCommitted}
-         * would cost a record per sold line, and rows here and in checkout-service, to tell it nothing it can act on.
+         * Sells a reservation an inventory from before ADR 17 left held; a reservation made since is sold already,
+         * and its commit changes nothing. A commit is answered only when it is refused (ADR 16): the checkout is
+         * already CONFIRMED and waits for nothing, and a held reservation cannot fail to commit.
          */
         private void commit(CommitStock command) {
             String checkoutId = command.checkoutId();
@@ -220,12 +236,11 @@ public class ReservationLifecycle {
                 case RESERVED -> {
                     shelf.change(shelf.product.stock().commit(reservation.quantity()), Change.SOLD, checkoutId);
                     record(reservation.in(Reservation.State.COMMITTED), false);
-                    // One line per sold line, as the ledger logs each posting: a sale can be followed here by its id.
-                    log.info(
-                            "sold {} x {} to checkout {}", reservation.quantity(), reservation.productId(), checkoutId);
+                    sold(reservation);
                 }
                 case COMMITTED -> {
-                    // Applied before under another message id: the sale stands, and a commit is not answered.
+                    // Sold when it was reserved (ADR 17), or committed before under another message id: the sale
+                    // stands, and a commit is not answered.
                 }
                 case RELEASED -> refuseCommit(command, "RELEASED");
             }
@@ -258,13 +273,11 @@ public class ReservationLifecycle {
                 }
                 case RELEASED -> replies.add(released(checkoutId, product.productId(), reservation.quantity()));
                 case COMMITTED -> {
-                    // A sale is final here: only a return (with its refund id) brings units back. Nothing changes;
-                    // the reply says nothing was given back (quantity 0) so the saga is not left waiting.
-                    log.warn(
-                            "release for checkout {} of product {} arrived after its commit; the sale stands",
-                            checkoutId,
-                            product.productId());
-                    replies.add(released(checkoutId, product.productId(), 0));
+                    // Sold at the reservation (ADR 17), and the checkout was rejected: its units come back on hand.
+                    // A CONFIRMED checkout never releases, so no release can undo a sale the saga decided.
+                    shelf.change(product.stock().receive(reservation.quantity()), Change.RELEASED, checkoutId);
+                    record(reservation.in(Reservation.State.RELEASED), false);
+                    replies.add(released(checkoutId, product.productId(), reservation.quantity()));
                 }
             }
         }
@@ -314,7 +327,6 @@ public class ReservationLifecycle {
 
     /** What a decision did to a product's stock, as its fact's cause names it. */
     private enum Change {
-        RESERVED("reserved for "),
         SOLD("sold to "),
         RELEASED("released by ");
 
@@ -351,7 +363,7 @@ public class ReservationLifecycle {
             traceparent = Tracing.traceparentOfCurrent();
         }
 
-        /** "sold to c-1"; "reserved for 3 checkouts, sold to c-9": each kind of change, in that order. */
+        /** "sold to c-1"; "sold to 3 checkouts, released by c-9": each kind of change, in that order. */
         String cause() {
             List<String> parts = new ArrayList<>();
             counts.forEach((kind, count) ->

@@ -20,22 +20,24 @@ import till.inventory.reservation.ReservationLifecycle;
 
 /**
  * Writers on one product at the same moment, each through the write path it is given, as two consumers of one
- * partition (a zombie after a rebalance) and the admin API would be: reservations over scarce stock, commits,
- * releases, returns and adjustments. Each writer keeps its own account of what its writes did, read inside the
+ * partition (a zombie after a rebalance) and the admin API would be: reservations over scarce stock (each sells its
+ * units at once, ADR 17), releases that give them back, commits from an older checkout-service, returns and
+ * adjustments. Each writer keeps its own account of what its writes did, read inside the
  * write's own transaction, so the product's end state can be checked against the sum of the accounts: one lost
  * update shows there, although no CHECK constraint can see it.
  */
 public final class StockRace {
 
-    /** What the writers' writes did, added up; {@code failures} are writes that failed in a way no rule explains. */
+    /**
+     * What the writers' writes did, added up: {@code sold} units and {@code sales} reservations that stand sold (not
+     * released). {@code failures} are writes that failed in a way no rule explains.
+     */
     public record Account(
             long adjusted,
-            long committed,
+            long sold,
             long returned,
-            long reservedLeft,
             long writes,
-            long reservationsLeft,
-            long commits,
+            long sales,
             long releases,
             long returns,
             long rejections,
@@ -43,7 +45,7 @@ public final class StockRace {
 
         /** On hand as the writes leave it, from what it was when the race started. */
         public long onHand(long initial) {
-            return initial + adjusted + returned - committed;
+            return initial + adjusted + returned - sold;
         }
     }
 
@@ -105,8 +107,9 @@ public final class StockRace {
     }
 
     /**
-     * One round: reserve 1 to 3 units; then leave the reservation, release it or commit it (and return a unit of
-     * every third sale); every fifth round also adjusts on hand, +3 or -1 (refused below what is reserved).
+     * One round: reserve 1 to 3 units, which sells them; then leave the sale, release it (the units come back), or
+     * send it an older checkout-service's commit, which changes nothing (and return a unit of every third such sale);
+     * every fifth round also adjusts on hand, +3 or -1 (refused below zero).
      */
     private void writeRound(String productId, int writer, int round, Tally tally) {
         String checkoutId = "race-" + writer + "-" + round + "-" + productId;
@@ -118,12 +121,12 @@ public final class StockRace {
         if (reserved == null) {
             tally.rejections++;
         } else {
-            expect("RESERVED", reserved, checkoutId);
+            expect("COMMITTED", reserved, checkoutId);
             tally.writes++;
             switch (round % 4) {
                 case 0 -> {
-                    tally.reservationsLeft++;
-                    tally.reservedLeft += quantity;
+                    tally.sales++;
+                    tally.sold += quantity;
                 }
                 case 1 -> {
                     expect(
@@ -144,9 +147,9 @@ public final class StockRace {
                                 return stateOf(checkoutId, productId);
                             }),
                             checkoutId);
-                    tally.writes++;
-                    tally.commits++;
-                    tally.committed += quantity;
+                    // Sold already: the commit writes nothing, so it is no write of the product's.
+                    tally.sales++;
+                    tally.sold += quantity;
                     if (round % 3 == 0) {
                         write(
                                 productId,
@@ -173,7 +176,7 @@ public final class StockRace {
                 tally.writes++;
                 tally.adjusted += delta;
             } catch (BelowReservedException refused) {
-                // The rule, not a failure: on hand may not go below what is reserved; nothing changed.
+                // The rule, not a failure: on hand may not go below zero (nothing is held); nothing changed.
             }
         }
     }
@@ -207,12 +210,10 @@ public final class StockRace {
 
     private static final class Tally {
         long adjusted;
-        long committed;
+        long sold;
         long returned;
-        long reservedLeft;
         long writes;
-        long reservationsLeft;
-        long commits;
+        long sales;
         long releases;
         long returns;
         long rejections;
@@ -220,12 +221,10 @@ public final class StockRace {
 
         void add(Tally other) {
             adjusted += other.adjusted;
-            committed += other.committed;
+            sold += other.sold;
             returned += other.returned;
-            reservedLeft += other.reservedLeft;
             writes += other.writes;
-            reservationsLeft += other.reservationsLeft;
-            commits += other.commits;
+            sales += other.sales;
             releases += other.releases;
             returns += other.returns;
             rejections += other.rejections;
@@ -234,17 +233,7 @@ public final class StockRace {
 
         Account account() {
             return new Account(
-                    adjusted,
-                    committed,
-                    returned,
-                    reservedLeft,
-                    writes,
-                    reservationsLeft,
-                    commits,
-                    releases,
-                    returns,
-                    rejections,
-                    List.copyOf(failures));
+                    adjusted, sold, returned, writes, sales, releases, returns, rejections, List.copyOf(failures));
         }
     }
 }

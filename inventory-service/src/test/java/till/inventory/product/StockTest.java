@@ -10,11 +10,24 @@ import org.springframework.dao.CannotAcquireLockException;
 class StockTest {
 
     @Test
-    void reservingTheLastUnitLeavesNothingAvailable() {
-        Stock stock = new Stock(1, 0).reserve(1);
-        assertThat(stock.available()).isZero();
+    void sellingTheLastUnitLeavesNothingAvailable() {
+        Stock stock = new Stock(1, 0).sell(1);
+        assertThat(stock).isEqualTo(new Stock(0, 0));
         assertThat(stock.canReserve(1)).isFalse();
-        assertThatThrownBy(() -> stock.reserve(1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> stock.sell(1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aSaleTakesOnlyWhatIsNotHeld() {
+        Stock stock = new Stock(5, 3);
+        assertThat(stock.sell(2)).isEqualTo(new Stock(3, 3));
+        assertThatThrownBy(() -> stock.sell(3)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> stock.sell(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aReleasedSaleComesBackOnHand() {
+        assertThat(new Stock(3, 1).receive(2)).isEqualTo(new Stock(5, 1));
     }
 
     @Test

@@ -26,8 +26,8 @@ import till.platform.kafka.Topics;
 /**
  * One product written at the same moment by the command consumer (Kafka reservations), by eight writers beside it
  * on the same write path (as a zombie consumer of the partition would be), and by two admins over REST. The
- * {@code FOR UPDATE NOWAIT} lock is what keeps each write whole: the product's on hand, reserved and version
- * must come out exactly as the sum of what every write said it did, which no CHECK constraint can guarantee.
+ * {@code FOR UPDATE NOWAIT} lock is what keeps each write whole: the product's on hand and version must come out
+ * exactly as the sum of what every write said it did, which no CHECK constraint can guarantee.
  * Without the lock, updates are lost and this test fails (docs/testing.md).
  */
 class WritersRacingForOneProductIT extends InventoryHarness {
@@ -97,17 +97,17 @@ class WritersRacingForOneProductIT extends InventoryHarness {
         Row row = row(productId);
         assertThat(row.onHand())
                 .as(
-                        "initial %d + adjustments %d (REST %d) + returns %d - committed %d",
-                        INITIAL, writers.adjusted(), restAdjusted, writers.returned(), writers.committed())
-                .isEqualTo(writers.onHand(INITIAL) + restAdjusted);
+                        "initial %d + adjustments %d (REST %d) + returns %d - sold %d - sold over Kafka %d",
+                        INITIAL, writers.adjusted(), restAdjusted, writers.returned(), writers.sold(), kafkaReserved)
+                .isEqualTo(writers.onHand(INITIAL) + restAdjusted - kafkaReserved);
         assertThat(row.reserved())
-                .as("units left reserved by the writers and by the consumer")
-                .isEqualTo(writers.reservedLeft() + kafkaReserved);
+                .as("units held: a reservation sells at once (ADR 17)")
+                .isZero();
         assertThat(row.version())
                 .as("created at 1, then one version per write that changed something")
                 .isEqualTo(1 + writers.writes() + restApplied + kafkaReserved);
-        assertThat(countReservations(productId, "RESERVED")).isEqualTo(writers.reservationsLeft() + kafkaReserved);
-        assertThat(countReservations(productId, "COMMITTED")).isEqualTo(writers.commits());
+        assertThat(countReservations(productId, "RESERVED")).isZero();
+        assertThat(countReservations(productId, "COMMITTED")).isEqualTo(writers.sales() + kafkaReserved);
         assertThat(countReservations(productId, "RELEASED")).isEqualTo(writers.releases());
         assertThat(jdbc.sql("SELECT count(*) FROM returns WHERE product_id = ?")
                         .param(productId)
@@ -123,7 +123,7 @@ class WritersRacingForOneProductIT extends InventoryHarness {
     }
 
     /**
-     * An admin's deliveries (+2) and write-offs (-1) over REST: 201 applied, 409 refused below what is reserved
+     * An admin's deliveries (+2) and write-offs (-1) over REST: 201 applied, 409 refused below zero
      * (nothing changed), 503 locked out (nothing changed), which the admin sends again with the same id.
      */
     private AdminAccount adjustOverRest(String productId, String admin, int adjustmentsToMake) {

@@ -20,8 +20,9 @@ import till.testsupport.StatementCounter;
 import till.testsupport.StatementCounter.Counted;
 
 /**
- * Committing or releasing a reservation, once per line of every checkout, writes its stock level fact (and a
- * release's reply) in one outbox statement (ADR 5, round 7): lock, reservation, stock, reservation state, outbox.
+ * A sale (a reservation, ADR 17), the release that gives it back, and the commit of a reservation an older inventory
+ * left held, once per line of a checkout, each write its stock level fact (and a reply) in one outbox statement
+ * (ADR 5, round 7): lock, reservation, stock, reservation state, outbox.
  */
 class ACommitIsFiveStatementsIT extends InventoryHarness {
 
@@ -34,25 +35,31 @@ class ACommitIsFiveStatementsIT extends InventoryHarness {
     ReservationLifecycle lifecycle;
 
     @Test
-    void aCommitAndARelease() {
+    void aSaleACommitAndARelease() {
         String product = "clock-" + UUID.randomUUID();
         createProduct(product, 700, 10);
+        String held = UUID.randomUUID().toString();
         String sold = UUID.randomUUID().toString();
         String released = UUID.randomUUID().toString();
-        reserve(sold, product);
-        reserve(released, product);
+        holdAsBefore(held, product, 1);
 
+        Counted<Optional<Product>> sale = StatementCounter.count(() -> reserve(sold, product));
+        reserve(released, product);
         Counted<Optional<Product>> commit = StatementCounter.count(() ->
-                locks.write(product, locked -> lifecycle.commit(new CommitStock(sold, product), locked)));
+                locks.write(product, locked -> lifecycle.commit(new CommitStock(held, product), locked)));
         Counted<Optional<Product>> release = StatementCounter.count(() ->
                 locks.write(product, locked -> lifecycle.release(new ReleaseStock(released, product), locked)));
 
+        assertThat(sale.statements()).isEqualTo(STATEMENTS);
         assertThat(commit.statements()).isEqualTo(STATEMENTS);
         assertThat(release.statements()).isEqualTo(STATEMENTS);
         Row row = row(product);
-        assertThat(row.onHand()).isEqualTo(9);
+        assertThat(row.onHand())
+                .as("10, less the sale and the held unit committed")
+                .isEqualTo(8);
         assertThat(row.reserved()).isZero();
         // A commit is answered only when refused (ADR 16): its fact is its only message.
+        assertThat(written(held)).isEmpty();
         assertThat(written(sold)).containsExactly(StockReserved.TYPE);
         assertThat(written(released)).containsExactly(StockReserved.TYPE, StockReleased.TYPE);
         assertThat(jdbc.sql("""
@@ -63,7 +70,7 @@ class ACommitIsFiveStatementsIT extends InventoryHarness {
                         .params(product, StockLevelChanged.TYPE)
                         .query(String.class)
                         .list())
-                .endsWith("sold to " + sold, "released by " + released);
+                .endsWith("sold to " + sold, "sold to " + released, "sold to " + held, "released by " + released);
     }
 
     /** The types of the messages written to the outbox under this key, in order. */
@@ -74,7 +81,8 @@ class ACommitIsFiveStatementsIT extends InventoryHarness {
                 .list();
     }
 
-    private void reserve(String checkoutId, String product) {
-        locks.write(product, locked -> lifecycle.reserve(new ReserveStock(checkoutId, product, 1, null), locked));
+    private Optional<Product> reserve(String checkoutId, String product) {
+        return locks.write(
+                product, locked -> lifecycle.reserve(new ReserveStock(checkoutId, product, 1, null), locked));
     }
 }
