@@ -94,7 +94,7 @@ class RedeliveredAndReorderedCommandsIT extends InventoryHarness {
         assertSound();
     }
 
-    /** A sale is made once, an older checkout-service's commits of it change nothing, and a return puts it back once. */
+    /** A sale is made once, an older checkout-service's commits change nothing, and a return puts it back once. */
     @Test
     void aSaleIsCommittedOnceAndAReturnPutsItBackOnce() {
         String productId = "sale-" + UUID.randomUUID();
